@@ -1,0 +1,76 @@
+"""Settings of the site, in one place.  publishconf.py overrides a few for publishing."""
+
+import os
+import sys
+
+ROOT = os.path.dirname(os.path.abspath(__file__))
+# The project's own plugins import one another (press uses contract and i18n).
+if os.path.join(ROOT, "plugins") not in sys.path:
+    sys.path.insert(0, os.path.join(ROOT, "plugins"))
+
+SITENAME = "Smart Government Innovation Lab"
+SITEURL = ""
+PATH = "content"
+THEME = os.path.join(ROOT, "theme")
+OUTPUT_PATH = "output"
+TIMEZONE = "Asia/Hong_Kong"
+
+# -- languages: the code is used in file names and URLs -----------------------
+DEFAULT_LANG = "en"
+LANGUAGES = {
+    # name: its own name, in the switcher; label: its English name, in build messages;
+    # only_label: marks an item listed in another language's pages that exists only in this one.
+    "en": {
+        "locale": "en_HK",
+        "html_lang": "en",
+        "name": "English",
+        "label": "English",
+        "og_locale": "en_HK",
+        "sitename": "Smart Government Innovation Lab",
+        "only_label": "(English only)",
+    },
+    "tc": {
+        "locale": "zh_Hant_HK",
+        "html_lang": "zh-Hant-HK",
+        "name": "繁體",
+        "label": "Traditional Chinese",
+        "og_locale": "zh_HK",
+        "sitename": "智慧政府創新實驗室",
+        "only_label": "(只有中文)",
+    },
+}
+
+# -- the build -----------------------------------------------------------------
+PELICAN_CLASS = "outputs.SiteBuild"
+PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
+PLUGINS = ["contract", "press", "pages", "i18n", "outputs"]
+STRICT_BUILD = True  # exit non-zero on content errors (the dev server sets it False)
+CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CACHE_PATH = os.path.join(ROOT, ".cache")
+IGNORE_FILES = [".#*", "*~", ".*.swp", ".DS_Store", "Thumbs.db"]
+STATIC_PATHS = ["files"]  # downloads (PDF etc.) linked with {static}
+THEME_STATIC_DIR = "theme"
+MARKDOWN = {
+    "extensions": ["markdown.extensions.extra", "markdown.extensions.sane_lists"],
+    "output_format": "html",
+}
+JINJA_ENVIRONMENT = {
+    "extensions": ["jinja2.ext.i18n"],
+    "autoescape": True,
+    "trim_blocks": True,
+    "lstrip_blocks": True,
+}
+
+# Pelican's own feeds are off: the outputs plugin writes ours.
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+
+# -- what the site shows --------------------------------------------------------
+PRESS_PER_PAGE = 10
+HOME_LATEST = 5
+NAV_PAGES = ["about"]  # standing pages in the main navigation, after the sections
+FOOTER_PAGES = ["important-notices", "privacy-policy", "accessibility", "contact"]

@@ -1,0 +1,55 @@
+"""A cache of parsed sources, keyed on each file's bytes.
+
+Keying on content (not on modification times) means a cache can never
+serve a stale parse, and a file touched without change costs only a hash.
+Entries a build did not use are dropped when the cache is saved.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+
+logger = logging.getLogger(__name__)
+
+CACHE_VERSION = 1
+
+
+class SourceCache:
+    def __init__(self, path: str | None, fingerprint: str):
+        self.path = path
+        self.fingerprint = f"{CACHE_VERSION}:{fingerprint}"
+        self._old: dict = {}
+        self._new: dict = {}
+        self.hits = self.misses = 0
+        if path and os.path.exists(path):
+            try:
+                with open(path, "rb") as handle:
+                    stored_fingerprint, entries = pickle.load(handle)
+                if stored_fingerprint == self.fingerprint:
+                    self._old = entries
+            except Exception:  # a damaged cache is only a slower build
+                logger.info("source cache %s unreadable; rebuilding it", path)
+
+    def get(self, data: bytes, parse):
+        key = hashlib.sha256(data).digest()
+        if key in self._new:
+            value = self._new[key]
+        elif key in self._old:
+            value = self._new[key] = self._old[key]
+            self.hits += 1
+        else:
+            value = self._new[key] = parse()
+            self.misses += 1
+        return value
+
+    def save(self) -> None:
+        if not self.path:
+            return
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        temporary = f"{self.path}.{os.getpid()}"
+        with open(temporary, "wb") as handle:
+            pickle.dump((self.fingerprint, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, self.path)

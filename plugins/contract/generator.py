@@ -1,0 +1,162 @@
+"""Reading sources into the site model: the base of every content type.
+
+A content type (``press``, ``pages``, later forums and galleries) is a
+generator subclassing :class:`SourceGenerator`.  It names its folder, its
+schema and how a source path maps to a translation key and URL; this class
+does the rest, the same way for all of them: find files, take the language
+from the file name, read each file once (through the content-keyed cache),
+check its header, and add an :class:`Item` to the site.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+
+from pelican.contents import Content
+from pelican.generators import Generator
+
+from .cache import SourceCache
+from .model import Item, Site
+from .problems import SourceError
+from .reader import SourceReader
+
+NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Body(Content):
+    """The Pelican content object behind an item: gives ``{filename}`` links."""
+
+    mandatory_properties = ()
+    default_template = None
+
+
+def shown_path(full_path: str) -> str:
+    """The path editors see in messages: relative to where they ran make."""
+    relative = os.path.relpath(full_path)
+    return full_path if relative.startswith("..") else relative
+
+
+def suggest_name(name: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-") or "name"
+
+
+def reader_for(context) -> SourceReader:
+    if "_source_reader" not in context:
+        context["_source_reader"] = SourceReader(context["MARKDOWN"])
+    return context["_source_reader"]
+
+
+def cache_for(context) -> SourceCache:
+    if "_source_cache" not in context:
+        path = None
+        if context.get("CACHE_CONTENT"):
+            path = os.path.join(context["CACHE_PATH"], "sources.pickle")
+        context["_source_cache"] = SourceCache(path, repr(sorted(context["MARKDOWN"].items())))
+    return context["_source_cache"]
+
+
+class SourceGenerator(Generator):
+    kind = ""  # "press"
+    folder = ""  # below content/: "press"
+    schema = None  # a contract.fields.Schema
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = Site.of(self.context)
+        self.log = self.site.log
+
+    # -- what a content type defines ------------------------------------
+    def locate(self, rel_dir: str, name: str, shown: str):
+        """Check where a source lies; return its translation key, or None."""
+        raise NotImplementedError
+
+    def url(self, lang: str, key: str, fields: dict) -> str:
+        raise NotImplementedError
+
+    def check(self, item: Item) -> bool:
+        """Checks that need the typed fields; False drops the item."""
+        return True
+
+    # -- the same for every content type ----------------------------------
+    def generate_context(self):
+        for rel in sorted(self.get_files([self.folder], extensions=False)):
+            rel = os.path.normpath(rel).replace(os.sep, "/")
+            if rel.endswith(".md"):
+                self.site.claimed.add(rel)
+                self.read_source(rel)
+
+    def split_name(self, filename: str, shown: str):
+        """``name.lang.md`` -> (name, lang); problems are logged."""
+        stem = filename[: -len(".md")]
+        name, dot, suffix = stem.rpartition(".")
+        if not dot:
+            name, suffix = stem, self.site.default_lang
+        codes = [lang.code for lang in self.site.languages]
+        if suffix not in codes:
+            wanted = " or ".join(f"{name}.{code}.md" for code in codes)
+            self.log.error(
+                shown,
+                f"'.{suffix}' is not a language of this site (it has {', '.join(codes)}).",
+                field="file name",
+                fix=f"rename the file to {wanted}; a file with no language suffix is {self.site.default_lang}.",
+            )
+            return None
+        if not NAME_RE.match(name):
+            self.log.error(
+                shown,
+                f"'{name}' cannot be used in a web address.",
+                field="file name",
+                fix=f"use lower-case letters, digits and hyphens only, e.g. {suggest_name(name)}.{suffix}.md.",
+            )
+            return None
+        return name, suffix
+
+    def read_source(self, rel: str) -> Item | None:
+        full = os.path.join(self.path, rel)
+        shown = shown_path(full)
+        rel_dir, filename = os.path.split(rel)
+        named = self.split_name(filename, shown)
+        if named is None:
+            return None
+        name, lang = named
+        key = self.locate(rel_dir, name, shown)
+        if key is None:
+            return None
+        reader = reader_for(self.context)
+        try:
+            with open(full, "rb") as handle:
+                data = handle.read()
+            html, header, body_line = cache_for(self.context).get(data, lambda: reader.parse(data, shown))
+        except SourceError as err:
+            self.log.extend(err.problems)
+            return None
+        fields = self.schema.check(header, shown, self.log)
+        if fields is None:
+            return None
+        url = self.url(lang, key, fields)
+        body = Body(
+            content=html,
+            metadata={"title": fields["title"], "lang": lang, "slug": name, "url": url, "save_as": url + "index.html"},
+            settings=self.settings,
+            source_path=full,
+            context=self.context,
+        )
+        item = Item(
+            kind=self.kind,
+            key=key,
+            name=name,
+            lang=lang,
+            path=shown,
+            fields=fields,
+            url=url,
+            content=body,
+            body_line=body_line,
+        )
+        if not self.check(item):
+            return None
+        if not self.site.add(item):
+            return None
+        self.add_source_path(body)
+        self.add_static_links(body)
+        return item

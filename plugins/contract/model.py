@@ -1,0 +1,167 @@
+"""The site model every later stage reads.
+
+One build fills one :class:`Site` (kept in Pelican's shared context under
+``"site"``): the languages, every source item, translation groups of items,
+and finally the output pages of every language.  Templates only read it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import time
+from dataclasses import dataclass, field
+
+from markupsafe import Markup
+
+from .fields import HONG_KONG
+from .problems import ProblemLog
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # in file names and URLs: "en", "tc"
+    locale: str  # Babel locale: "en_HK", "zh_Hant_HK"
+    html_lang: str  # BCP 47 for <html lang> and hreflang: "en", "zh-Hant-HK"
+    name: str  # its own name, for the switcher: "English", "繁體"
+    label: str  # its English name, for build messages: "Traditional Chinese"
+    og_locale: str  # "en_HK", "zh_HK"
+    sitename: str  # the site's name in this language
+    only_label: str  # "(English only)": an item listed elsewhere that exists only in this language
+
+
+def languages_from_settings(settings) -> list[Language]:
+    return [Language(code=code, **spec) for code, spec in settings["LANGUAGES"].items()]
+
+
+@dataclass
+class Item:
+    """One source file: one content item in one language."""
+
+    kind: str  # "press", "page"
+    key: str  # translation key, shared by translations: "press/2025/forum-19"
+    name: str  # "forum-19"
+    lang: str
+    path: str  # as shown to editors: "content/press/2025/forum-19.en.md"
+    fields: dict  # typed header values, lower-case keys
+    url: str  # Pelican style, no leading slash: "en/press/2025/forum-19/"
+    content: object = None  # the pelican Content object holding the body
+    body_line: int = 1
+
+    @property
+    def title(self) -> str:
+        return self.fields["title"]
+
+    @property
+    def date(self) -> dt.datetime | None:
+        return self.fields.get("date")
+
+    @property
+    def modified(self) -> dt.datetime | None:
+        return self.fields.get("modified")
+
+    @property
+    def revised(self) -> dt.datetime | None:
+        """Last revision: Modified, else Date."""
+        return self.modified or self.date
+
+    @property
+    def summary(self) -> str:
+        return self.fields.get("summary", "")
+
+    @property
+    def html(self) -> Markup:
+        return Markup(self.content.content)
+
+
+@dataclass
+class Group:
+    """An item and its translations."""
+
+    key: str
+    kind: str
+    items: dict[str, Item] = field(default_factory=dict)  # by language code
+
+    def ordered(self, languages) -> list[Item]:
+        return [self.items[lang.code] for lang in languages if lang.code in self.items]
+
+    def best(self, lang: str, languages) -> Item:
+        """The item in ``lang``, else the first translation in language order."""
+        return self.items.get(lang) or self.ordered(languages)[0]
+
+
+@dataclass
+class OutputPage:
+    """One file the build writes, in one language."""
+
+    key: str  # shared by the same page in every language: "press:list:2"
+    lang: str | None  # None for language-neutral pages (the root chooser)
+    url: str  # Pelican style: "en/press/", "" for the root
+    template: str
+    title: str
+    data: dict = field(default_factory=dict)
+    revised: dt.datetime | None = None
+    crumbs: list = field(default_factory=list)  # [(title, url)] between home and this page
+    source: str = ""  # the source file behind it, for messages
+    item: Item | None = None
+
+    @property
+    def save_as(self) -> str:
+        return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
+
+
+@dataclass
+class Section:
+    """A top-level section in the main navigation."""
+
+    order: int
+    key: str  # the key of its first page: "press:list:1"
+    title: str  # a msgid, translated by the theme
+
+
+class Site:
+    def __init__(self, settings):
+        self.settings = settings
+        self.languages = languages_from_settings(settings)
+        self.language = {lang.code: lang for lang in self.languages}
+        self.default_lang = settings["DEFAULT_LANG"]
+        self.log = ProblemLog()
+        self.items: list[Item] = []
+        self.groups: dict[str, Group] = {}
+        self.sections: list[Section] = []
+        self.pages: list[OutputPage] = []
+        self.claimed: set[str] = set()  # source paths some content type took
+        self.build_date = build_date()
+
+    @classmethod
+    def of(cls, context) -> Site:
+        if "site" not in context:
+            context["site"] = cls(context)
+        return context["site"]
+
+    def add(self, item: Item) -> bool:
+        """Add an item to its translation group; False if its language is taken."""
+        group = self.groups.setdefault(item.key, Group(item.key, item.kind))
+        other = group.items.get(item.lang)
+        if other is not None:
+            self.log.error(
+                item.path,
+                f"is a second {item.lang} version of {other.path}; both would be /{item.url}.",
+                field="file name",
+                fix=f"remove one of the two files (a file with no language suffix is {self.default_lang}).",
+            )
+            return False
+        self.items.append(item)
+        group.items[item.lang] = item
+        group.items = {lang.code: group.items[lang.code] for lang in self.languages if lang.code in group.items}
+        return True
+
+    def groups_of(self, kind: str) -> list[Group]:
+        return [g for g in self.groups.values() if g.kind == kind]
+
+
+def build_date() -> dt.datetime:
+    """Now in Hong Kong, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    seconds = int(epoch) if epoch and epoch.isdigit() else time.time()
+    return dt.datetime.fromtimestamp(seconds, HONG_KONG)

@@ -1,0 +1,28 @@
+"""Internationalisation: one model, every language rendered from it.
+
+Sources are read once (by the content types); this plugin groups them into
+translations, renders each language's whole site under its prefix with the
+interface from that language's gettext catalog and dates from Babel, and
+links the languages (hreflang, x-default, the language switcher).
+"""
+
+from pelican import signals
+
+from .catalogs import Catalogs  # noqa: F401
+from .links import Entry, listing  # noqa: F401
+from .render import SiteRenderer
+
+
+def _generators(pelican):
+    return SiteRenderer
+
+
+def _plan(generators):
+    for generator in generators:
+        if isinstance(generator, SiteRenderer):
+            generator.plan(generators)
+
+
+def register():
+    signals.get_generators.connect(_generators)
+    signals.all_generators_finalized.connect(_plan)

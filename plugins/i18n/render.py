@@ -1,0 +1,191 @@
+"""Render every language's whole site from the one model, writing each file once.
+
+Stages (all on the model in ``context["site"]``):
+
+1. ``plan`` (on ``all_generators_finalized``): ask each content type for its
+   pages in every language, add the site-wide pages (home, the root language
+   choice, the HTML sitemap), check that no two pages share a URL, warn about
+   untranslated items and compute the links between languages.
+2. ``generate_output``: render each page with the interface in its language
+   (gettext catalogs, Babel dates) and write it.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from jinja2 import pass_context
+from pelican.generators import Generator
+
+from contract.model import OutputPage, Site
+
+from .catalogs import Catalogs
+from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
+
+
+@dataclass(frozen=True)
+class NavLink:
+    key: str
+    title: str
+    url: str
+
+
+def latest_revision(items):
+    dates = [item.revised for item in items if item.revised]
+    return max(dates) if dates else None
+
+
+class SiteRenderer(Generator):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.site = Site.of(self.context)
+        self.catalogs = Catalogs(os.path.join(self.theme, "translations"), self.site.languages)
+        self.links: dict = {}
+        self._install_template_helpers()
+
+    # -- stage 1: the pages of every language --------------------------------
+    def plan(self, generators) -> None:
+        site = self.site
+        builders = [g for g in generators if hasattr(g, "build_pages")]
+        for builder in builders:
+            site.pages.extend(builder.build_pages(site, self.catalogs))
+        self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
+        self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
+        site.pages.extend(self._site_pages(builders))
+        check_unique_urls(site)
+        warn_untranslated(site)
+        self.links = link_pages(site)
+
+    def _page_for(self, key: str, lang: str) -> OutputPage | None:
+        for page in self.site.pages:
+            if page.key == key and page.lang == lang:
+                return page
+        return None
+
+    def _item_link(self, name: str, lang: str) -> NavLink | None:
+        group = self.site.groups.get(f"pages/{name}")
+        if group is None:
+            return None
+        item = group.best(lang, self.site.languages)
+        return NavLink(group.key, item.title, item.url)
+
+    def _nav(self, lang: str) -> list[NavLink]:
+        tr = self.catalogs.translator(lang)
+        links = [NavLink(HOME_KEY, tr("Home"), f"{lang}/")]
+        for section in sorted(self.site.sections, key=lambda s: s.order):
+            page = self._page_for(section.key, lang)
+            if page is not None:
+                links.append(NavLink(section.key, tr(section.title), page.url))
+        links += filter(None, (self._item_link(name, lang) for name in self.site.settings["NAV_PAGES"]))
+        return links
+
+    def _footer(self, lang: str) -> list[NavLink]:
+        tr = self.catalogs.translator(lang)
+        links = [link for link in (self._item_link(n, lang) for n in self.site.settings["FOOTER_PAGES"]) if link]
+        return links + [NavLink("sitemap", tr("Sitemap"), f"{lang}/sitemap/")]
+
+    def _site_pages(self, builders) -> list[OutputPage]:
+        site = self.site
+        everything = latest_revision(site.items)
+        pages = [
+            OutputPage(
+                key=HOME_KEY,
+                lang=None,
+                url="",
+                template="root.html",
+                title=" | ".join(lang.sitename for lang in site.languages),
+                revised=everything,
+            )
+        ]
+        for lang in site.languages:
+            tr = self.catalogs.translator(lang.code)
+            blocks = [block for builder in builders if hasattr(builder, "home_blocks") for block in builder.home_blocks(site, lang.code, tr)]
+            pages.append(
+                OutputPage(
+                    key=HOME_KEY,
+                    lang=lang.code,
+                    url=f"{lang.code}/",
+                    template="home.html",
+                    title=tr("Home"),
+                    data={"blocks": blocks},
+                    revised=latest_revision(e.item for block in blocks for e in block.get("entries", ())) or everything,
+                )
+            )
+            standing = sorted(
+                (g.best(lang.code, site.languages) for g in site.groups_of("page")),
+                key=lambda item: (item.fields.get("order", 999), item.title),
+            )
+            pages.append(
+                OutputPage(
+                    key="sitemap",
+                    lang=lang.code,
+                    url=f"{lang.code}/sitemap/",
+                    template="sitemap.html",
+                    title=tr("Sitemap"),
+                    data={"sections": self.nav[lang.code], "standing": standing,
+                          "extra": [link for b in builders if hasattr(b, "sitemap_links") for link in b.sitemap_links(site, lang.code, tr)]},
+                    revised=everything,
+                )
+            )
+        return pages
+
+    # -- stage 2: render and write ----------------------------------------------
+    def _install_template_helpers(self) -> None:
+        catalogs = self.catalogs
+        site = self.site
+
+        @pass_context
+        def gettext(ctx, message):
+            return catalogs.gettext(ctx["LANG"].code, message)
+
+        @pass_context
+        def ngettext(ctx, singular, plural, n):
+            return catalogs.ngettext(ctx["LANG"].code, singular, plural, n)
+
+        @pass_context
+        def date(ctx, value, form="long"):
+            return catalogs.date(ctx["LANG"].code, value, form)
+
+        @pass_context
+        def datetime(ctx, value):
+            return catalogs.datetime(ctx["LANG"].code, value)
+
+        siteurl = self.settings["SITEURL"].rstrip("/")
+
+        def url(path: str) -> str:
+            return f"{siteurl}/{path}"
+
+        self.env.install_gettext_callables(gettext, ngettext, newstyle=True)
+        self.env.filters.update(date=date, datetime=datetime, isodate=lambda value: value.isoformat())
+        self.env.globals.update(
+            url=url,
+            language=site.language,
+            languages=site.languages,
+            SITEURL=siteurl,
+        )
+
+    def render(self, page: OutputPage) -> str:
+        site = self.site
+        lang = site.language.get(page.lang) or site.language[site.default_lang]
+        context = {
+            "page": page,
+            "LANG": lang,
+            "SITENAME": lang.sitename,
+            "nav": self.nav[lang.code],
+            "footer": self.footer[lang.code],
+            "links": self.links.get(page.url, {}),
+            "revised": page.revised or site.build_date,
+            "section": page.data.get("section", page.key),
+        }
+        context.update(page.data)
+        return self.get_template(page.template.removesuffix(".html")).render(context)
+
+    def generate_output(self, writer) -> None:
+        if self.site.log.errors:
+            return  # the build fails; rendering a wrong site would only cost time
+        for page in self.site.pages:
+            path = os.path.join(self.output_path, page.save_as)
+            os.makedirs(os.path.dirname(path), exist_ok=True)
+            with open(path, "w", encoding="utf-8") as handle:
+                handle.write(self.render(page))

@@ -1,0 +1,64 @@
+"""Standing pages: ``content/pages/<name>.<lang>.md`` at ``/<lang>/<name>/``.
+
+About, important notices, privacy policy, accessibility statement, contact.
+Which of them the main navigation and the footer link is set in
+``NAV_PAGES`` and ``FOOTER_PAGES`` (pelicanconf.py).
+"""
+
+from pelican import signals
+
+from contract import DateTime, OutputPage, Schema, SourceGenerator, Text, WholeNumber
+
+SCHEMA = Schema(
+    "page",
+    [
+        Text("Title", required=True, example="About Smart Lab"),
+        DateTime("Modified", example="2025-08-01 09:00"),
+        WholeNumber("Order", example="1"),
+    ],
+)
+
+
+class PagesGenerator(SourceGenerator):
+    kind = "page"
+    folder = "pages"
+    schema = SCHEMA
+
+    def locate(self, rel_dir, name, shown):
+        if rel_dir != "pages":
+            self.log.error(
+                shown,
+                "standing pages cannot be in sub-folders.",
+                field="folder",
+                fix="move the file to content/pages/.",
+            )
+            return None
+        return f"pages/{name}"
+
+    def url(self, lang, key, fields):
+        return f"{lang}/{key.split('/', 1)[1]}/"
+
+    def build_pages(self, site, catalogs):
+        return [
+            OutputPage(
+                key=item.key,
+                lang=item.lang,
+                url=item.url,
+                template="page.html",
+                title=item.title,
+                data={"item": item},
+                revised=item.revised,
+                source=item.path,
+                item=item,
+            )
+            for item in site.items
+            if item.kind == self.kind
+        ]
+
+
+def _generators(pelican):
+    return PagesGenerator
+
+
+def register():
+    signals.get_generators.connect(_generators)
