@@ -146,7 +146,8 @@ class Site:
         if other is not None:
             self.log.error(
                 item.path,
-                f"is a second {item.lang} version of {other.path}; both would be /{item.url}.",
+                f"is a second {self.language[item.lang].label} ({item.lang}) version of {other.path}; "
+                f"both would be /{item.url}.",
                 field="file name",
                 fix=f"remove one of the two files (a file with no language suffix is {self.default_lang}).",
             )
