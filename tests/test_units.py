@@ -1,0 +1,146 @@
+"""Unit tests of the plugins' logic, without a build."""
+
+import datetime as dt
+
+import pytest
+
+from contract.fields import DateTime, FieldError, Schema, Text, CommaList, WholeNumber
+from contract.model import Group, Item, Language, OutputPage, Site
+from contract.problems import Problem, ProblemLog, SourceError
+from contract.reader import split_header, decode
+from i18n.catalogs import Catalogs
+from i18n.links import link_pages, listing
+
+LANGS = {
+    "en": {"locale": "en_HK", "html_lang": "en", "name": "English", "label": "English", "og_locale": "en_HK",
+           "sitename": "Lab", "only_label": "(English only)"},
+    "tc": {"locale": "zh_Hant_HK", "html_lang": "zh-Hant-HK", "name": "繁體", "label": "Traditional Chinese",
+           "og_locale": "zh_HK", "sitename": "實驗室", "only_label": "(只有中文)"},
+}
+
+
+def make_site():
+    return Site({"LANGUAGES": LANGS, "DEFAULT_LANG": "en"})
+
+
+# -- header reader -----------------------------------------------------------------
+def test_header_keeps_line_numbers_and_continuations():
+    header, body, body_line = split_header("Title: A long\n    title\nDate: 2025-07-30 14:30\n\nText\n", "x.md")
+    assert header.fields["title"].value == "A long title"
+    assert header.fields["title"].line == 1
+    assert header.fields["date"].line == 3
+    assert body == "Text\n" and body_line == 5
+
+
+def test_header_field_given_twice_is_an_error():
+    with pytest.raises(SourceError) as caught:
+        split_header("Title: A\nTitle: B\n\nText", "x.md")
+    assert caught.value.problems[0].format() == "x.md:2: error: Title: is given twice (first on line 1). Fix: keep one of the two lines."
+
+
+def test_a_file_without_header_has_no_fields():
+    header, body, _ = split_header("Just text\n", "x.md")
+    assert header.fields == {} and body == "Just text\n"
+
+
+def test_decode_reports_the_line_of_a_bad_byte():
+    with pytest.raises(SourceError) as caught:
+        decode(b"Title: x\n\n\xff\xfe", "x.md")
+    assert caught.value.problems[0].line == 3
+
+
+def test_decode_drops_a_byte_order_mark_and_windows_newlines():
+    assert decode("\ufeffTitle: x\r\n".encode("utf-8"), "x.md") == "Title: x\n"
+
+
+# -- fields --------------------------------------------------------------------------
+def test_date_is_hong_kong_time():
+    value = DateTime("Date").parse("2025-07-30 14:30")
+    assert value.isoformat() == "2025-07-30T14:30:00+08:00"
+
+
+@pytest.mark.parametrize("raw", ["2025-02-30 10:00", "2025-07-30 24:00", "2025-7-30 10:00", "tomorrow", ""])
+def test_bad_dates_are_refused(raw):
+    with pytest.raises(FieldError):
+        DateTime("Date").parse(raw)
+
+
+def test_comma_lists_accept_chinese_commas():
+    assert CommaList("Tags").parse("科技論壇，人工智能、創新, AI") == ("科技論壇", "人工智能", "創新", "AI")
+
+
+def test_whole_number():
+    assert WholeNumber("Order").parse("12") == 12
+    with pytest.raises(FieldError):
+        WholeNumber("Order").parse("-1")
+
+
+def test_schema_collects_every_problem():
+    header, _, _ = split_header("Date: never\nColour: red\n\nx", "x.md")
+    log = ProblemLog()
+    schema = Schema("press release", [Text("Title", required=True), DateTime("Date", required=True)])
+    assert schema.check(header, "x.md", log) is None
+    assert [(p.field, p.line) for p in log.errors] == [("Date", 1), ("Colour", 2), ("Title", 2)]
+
+
+def test_problem_is_one_line_even_with_newlines_in_the_input():
+    line = Problem("x.md", 3, "error", "Title", "is\nodd.", "fix\nit.").format()
+    assert line == "x.md:3: error: Title: is odd. Fix: fix it."
+
+
+# -- catalogs and dates ----------------------------------------------------------------
+def test_dates_in_each_language(tmp_path):
+    site = make_site()
+    catalogs = Catalogs(str(tmp_path), site.languages)  # no catalogs: English msgids
+    day = dt.datetime(2025, 7, 30, 14, 30)
+    assert catalogs.date("en", day) == "30 July 2025"
+    assert catalogs.date("tc", day) == "2025年7月30日"
+    assert catalogs.datetime("tc", day) == "2025年7月30日 14:30"
+
+
+def test_theme_catalog_translates_interface_strings():
+    from tests.helpers import ROOT
+
+    site = make_site()
+    catalogs = Catalogs(str(ROOT / "theme" / "translations"), site.languages)
+    assert catalogs.gettext("tc", "Press releases") == "新聞公報"
+    assert catalogs.gettext("en", "Press releases") == "Press releases"
+    assert catalogs.translator("tc")("Press releases in %(year)s", year=2025) == "2025年新聞公報"
+
+
+# -- translation groups and links ----------------------------------------------------------
+def item(lang, key="press/2025/a", day=1):
+    return Item("press", key, key.rsplit("/", 1)[1], lang, f"{key}.{lang}.md",
+                {"title": f"{key} {lang}", "date": dt.datetime(2025, 1, day)}, f"{lang}/{key}/")
+
+
+def test_a_second_version_in_one_language_is_refused():
+    site = make_site()
+    assert site.add(item("en"))
+    assert not site.add(item("en"))
+    assert "second English (en) version" in site.log.errors[0].message
+
+
+def test_listing_falls_back_to_the_language_an_item_has():
+    site = make_site()
+    site.add(item("tc", "press/2025/only-tc"))
+    site.add(item("en", "press/2025/both"))
+    site.add(item("tc", "press/2025/both"))
+    entries = listing(site, list(site.groups.values()), "en")
+    assert [(e.item.lang, e.foreign) for e in entries] == [("tc", True), ("en", False)]
+
+
+def test_switcher_falls_back_to_home_and_x_default_prefers_english():
+    site = make_site()
+    site.pages = [
+        OutputPage("home", "en", "en/", "home.html", "Home"),
+        OutputPage("home", "tc", "tc/", "home.html", "首頁"),
+        OutputPage("home", None, "", "root.html", "Lab"),
+        OutputPage("press/2025/a", "tc", "tc/press/2025/a/", "release.html", "A"),
+    ]
+    links = link_pages(site)
+    release = links["tc/press/2025/a/"]
+    assert [(s.code, s.url, s.translated) for s in release["switcher"]] == [("en", "en/", False), ("tc", "tc/press/2025/a/", True)]
+    assert release["x_default"] == "tc/press/2025/a/"
+    assert links["en/"]["x_default"] == ""
+    assert links["en/"]["alternates"] == [("en", "en/"), ("zh-Hant-HK", "tc/")]
