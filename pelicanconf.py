@@ -72,5 +72,6 @@ AUTHOR_FEED_RSS = None
 # -- what the site shows --------------------------------------------------------
 PRESS_PER_PAGE = 10
 HOME_LATEST = 5
+FEED_ITEMS = 20  # newest releases in each language's Atom feed
 NAV_PAGES = ["about"]  # standing pages in the main navigation, after the sections
 FOOTER_PAGES = ["important-notices", "privacy-policy", "accessibility", "contact"]

@@ -42,6 +42,7 @@ class SiteRenderer(Generator):
         self.site = Site.of(self.context)
         self.catalogs = Catalogs(os.path.join(self.theme, "translations"), self.site.languages)
         self.links: dict = {}
+        self.feeds: dict = {}
         self._install_template_helpers()
 
     # -- stage 1: the pages of every language --------------------------------
@@ -56,6 +57,10 @@ class SiteRenderer(Generator):
         check_unique_urls(site)
         warn_untranslated(site)
         self.links = link_pages(site)
+        self.feeds = {}
+        for page in site.pages:
+            if page.template.endswith(".xml") and page.lang:
+                self.feeds.setdefault(page.lang, []).append(page)
 
     def _page_for(self, key: str, lang: str) -> OutputPage | None:
         for page in self.site.pages:
@@ -179,7 +184,8 @@ class SiteRenderer(Generator):
             "section": page.data.get("section", page.key),
         }
         context.update(page.data)
-        return self.get_template(page.template.removesuffix(".html")).render(context)
+        context["feeds"] = self.feeds.get(lang.code, [])
+        return self.env.get_template(page.template).render(context)
 
     def generate_output(self, writer) -> None:
         if self.site.log.errors:

@@ -126,6 +126,18 @@ class PressGenerator(SourceGenerator):
                         crumbs=[] if number == 1 else [(tr("Press releases"), f"{code}/press/")],
                     )
                 )
+            own = [g.items[code] for g in groups if code in g.items][: site.settings["FEED_ITEMS"]]
+            pages.append(
+                OutputPage(
+                    key="press:feed",
+                    lang=code,
+                    url=f"{code}/press/feed.xml",
+                    template="atom.xml",
+                    title=tr("Press releases"),
+                    data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/press"},
+                    revised=max((item.revised for item in own), default=None),
+                )
+            )
             for year in years:
                 in_year = [e for e in entries if e.item.key.split("/")[1] == year]
                 pages.append(
