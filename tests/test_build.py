@@ -188,3 +188,16 @@ def test_every_page_has_skip_link_first_and_csp(fixture_site, lang):
         csp = soup.select_one('meta[http-equiv="Content-Security-Policy"]')["content"]
         assert csp.startswith("default-src 'self'"), path
         assert soup.select_one("main#main") is not None, path
+
+
+@pytest.mark.parametrize("lang, count", [("en", 3), ("tc", 3)])
+def test_each_language_has_a_valid_atom_feed_of_its_own_releases(fixture_site, lang, count):
+    import feedparser
+
+    feed = feedparser.parse((fixture_site.output / lang / "press" / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert len(feed.entries) == count
+    assert all(entry.link.startswith(f"/{lang}/press/") for entry in feed.entries)
+    assert "<p>" in feed.entries[0].content[0].value  # full entry, HTML escaped in the XML
+    head = fixture_site.page(f"/{lang}/").select_one('link[type="application/atom+xml"]')
+    assert head["href"] == f"/{lang}/press/feed.xml"
