@@ -11,13 +11,14 @@ LOCALES := zh_Hant_HK
 BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve devserver test clean translations publish
+.PHONY: help html serve devserver test check-site system-deps clean translations publish
 
 help:
 	@echo "make serve       build the sample site and serve it on http://$(HOST):$(PORT)/"
 	@echo "make html        build the site into $(OUTPUT)/"
 	@echo "make devserver   serve and rebuild on every change"
 	@echo "make test        run the whole test suite"
+	@echo "make check-site  build, then check every page (axe, HTML, links, requests)"
 	@echo "make translations  update the message catalogs from the templates"
 	@echo "make clean       remove the built site and caches"
 
@@ -62,8 +63,32 @@ translations: $(VENV)/.requirements
 	done
 
 # -- tests -------------------------------------------------------------------------
-test: $(VENV)/.requirements-test
-	$(BIN)/python -m pytest -q tests
+# Debian packages the browser gates need; installed when running as root and missing.
+SYSTEM_PACKAGES_CHECK := \
+	[ -x /usr/bin/chromium ] || missing="$$missing chromium"; \
+	command -v java >/dev/null || missing="$$missing default-jre-headless"; \
+	command -v npm >/dev/null || missing="$$missing nodejs npm"; \
+	{ command -v fc-list >/dev/null && fc-list | grep -qi "Noto Sans CJK"; } || missing="$$missing fonts-noto-cjk"
+
+system-deps:
+	@missing=""; $(SYSTEM_PACKAGES_CHECK); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	  else echo "The tests need:$$missing. Install them with: sudo apt-get install$$missing"; exit 1; fi; \
+	fi
+
+# --ignore-scripts: vnu-jar's install script would download a Java runtime; its vnu.jar ships in the package.
+node_modules/.installed: package.json package-lock.json | system-deps
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
+	@touch $@
+
+test: $(VENV)/.requirements-test system-deps node_modules/.installed
+	ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -q tests
+
+check-site: $(VENV)/.requirements-test system-deps node_modules/.installed html
+	$(BIN)/python -m tests.quality.check_site $(OUTPUT)
 
 clean:
 	rm -rf $(OUTPUT) .cache .staging-* .retired-* .pytest_cache $(ARTIFACTS)

@@ -137,3 +137,9 @@ def test_development_server_mode_reports_without_failing_the_process(site):
     assert result.returncode == 0
     assert 'bad.en.md:2: error: Date: "soon" is not in the form' in result.stderr
     assert tree_digest(output) == before
+
+
+@pytest.mark.parametrize("raw", ['<p style="color:red">x</p>', "<script>alert(1)</script>", '<a href="#" onclick="x()">x</a>'])
+def test_raw_html_the_security_policy_would_block(site, raw):
+    rebuild_fails(site, "press/2025/raw.en.md", GOOD_RELEASE + "\n" + raw + "\n",
+                  "raw.en.md: error: the text contains raw HTML", "that the site's security policy blocks")

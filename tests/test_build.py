@@ -201,3 +201,10 @@ def test_each_language_has_a_valid_atom_feed_of_its_own_releases(fixture_site, l
     assert "<p>" in feed.entries[0].content[0].value  # full entry, HTML escaped in the XML
     head = fixture_site.page(f"/{lang}/").select_one('link[type="application/atom+xml"]')
     assert head["href"] == f"/{lang}/press/feed.xml"
+
+
+def test_table_alignment_becomes_classes_not_style_attributes(fixture_site):
+    cell = fixture_site.page("/en/press/2024/alpha/").select_one(".sl-prose td.sl-align-right")
+    assert cell is not None and cell.get_text() == "1"
+    for path in fixture_site.html_files():
+        assert " style=" not in path.read_text(encoding="utf-8"), path

@@ -10,6 +10,7 @@ check its header, and add an :class:`Item` to the site.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 
@@ -19,6 +20,7 @@ from pelican.generators import Generator
 from .cache import SourceCache
 from .model import Item, Site
 from .problems import SourceError
+from . import reader as reader_module
 from .reader import SourceReader
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -52,7 +54,10 @@ def cache_for(context) -> SourceCache:
         path = None
         if context.get("CACHE_CONTENT"):
             path = os.path.join(context["CACHE_PATH"], "sources.pickle")
-        context["_source_cache"] = SourceCache(path, repr(sorted(context["MARKDOWN"].items())))
+        # The parse depends on the Markdown settings and on the reader's own code.
+        with open(reader_module.__file__, "rb") as handle:
+            code = hashlib.sha256(handle.read()).hexdigest()
+        context["_source_cache"] = SourceCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from markdown import Markdown
+from markdown import Extension, Markdown
+from markdown.treeprocessors import Treeprocessor
 
 from .problems import ERROR, Problem, SourceError
 
@@ -112,6 +113,45 @@ def split_header(text: str, path: str) -> tuple[Header, str, int]:
     return header, "\n".join(lines[index + 1 :]), index + 2
 
 
+_ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
+_RAW_BLOCKED_RE = re.compile(r"<(?:script|style)\b|\sstyle\s*=|\son[a-z]+\s*=", re.IGNORECASE)
+
+
+class _AlignmentClasses(Treeprocessor):
+    """Table alignment as classes: the site's Content-Security-Policy blocks style attributes."""
+
+    def run(self, root):
+        for element in root.iter():
+            match = _ALIGN_RE.match(element.get("style", ""))
+            if match:
+                del element.attrib["style"]
+                classes = (element.get("class", "") + f" sl-align-{match.group(1)}").strip()
+                element.set("class", classes)
+
+
+class _CspSafe(Extension):
+    def extendMarkdown(self, md):
+        md.treeprocessors.register(_AlignmentClasses(md), "sl_alignment_classes", 0)
+
+
+def blocked_html(html: str, path: str, body_line: int) -> list[Problem]:
+    """Raw HTML the site's security policy would block: say so instead of shipping a broken page."""
+    match = _RAW_BLOCKED_RE.search(html)
+    if not match:
+        return []
+    return [
+        Problem(
+            path,
+            None,
+            ERROR,
+            None,
+            f"the text contains raw HTML ({match.group(0).strip()}...) that the site's security policy blocks.",
+            "remove the inline script, style or event handler; use Markdown, and ask a developer for a theme class "
+            "if a special layout is needed.",
+        )
+    ]
+
+
 class SourceReader:
     """Reads sources; one Markdown converter is reused for all of them."""
 
@@ -120,6 +160,7 @@ class SourceReader:
         config["extensions"] = [
             e for e in config.get("extensions", []) if e not in ("meta", "markdown.extensions.meta")
         ]
+        config["extensions"].append(_CspSafe())
         self._md = Markdown(**config)
 
     def parse(self, data: bytes, shown_path: str) -> tuple[str, Header, int]:
@@ -128,4 +169,7 @@ class SourceReader:
         header, body, body_line = split_header(text, shown_path)
         self._md.reset()
         html = self._md.convert(body)
+        problems = blocked_html(html, shown_path, body_line)
+        if problems:
+            raise SourceError(problems)
         return html, header, body_line

@@ -187,3 +187,18 @@ def build(output: Path, content: Path = ROOT / "content") -> Path:
         raise RuntimeError(f"The site did not build (exit {done.returncode}): {' '.join(command)}\n"
                            f"{done.stdout}{done.stderr}")
     return output
+
+
+def tag_label(tag, text: bool = True) -> str:
+    """A short, recognisable form of an element: <a class="sl-nav__link" href="/en/"> "Home"."""
+    attrs = []
+    for name in ("id", "class", "href", "src", "hreflang", "type", "rel"):
+        value = tag.get(name)
+        if value:
+            value = " ".join(value) if isinstance(value, list) else value
+            attrs.append(f'{name}="{value[:60]}"')
+    label = "<" + " ".join([tag.name, *attrs]) + ">"
+    words = " ".join(tag.get_text(" ", strip=True).split()) if text else ""
+    if words:
+        label += f' "{words[:50]}{"…" if len(words) > 50 else ""}"'
+    return label
