@@ -43,7 +43,7 @@ LANGUAGES = {
 # -- the build -----------------------------------------------------------------
 PELICAN_CLASS = "outputs.SiteBuild"
 PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
-PLUGINS = ["contract", "press", "pages", "i18n", "outputs"]
+PLUGINS = ["contract", "press", "forums", "pages", "i18n", "outputs"]
 STRICT_BUILD = True  # exit non-zero on content errors (the dev server sets it False)
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
@@ -73,5 +73,6 @@ AUTHOR_FEED_RSS = None
 PRESS_PER_PAGE = 10
 HOME_LATEST = 5
 FEED_ITEMS = 20  # newest releases in each language's Atom feed
+CALENDAR_DOMAIN = "smartlab.gov.hk"  # the right-hand side of calendar event UIDs: keep it stable
 NAV_PAGES = ["about"]  # standing pages in the main navigation, after the sections
 FOOTER_PAGES = ["important-notices", "privacy-policy", "accessibility", "contact"]

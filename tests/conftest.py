@@ -3,7 +3,9 @@ import sys
 
 import pytest
 
-from tests.helpers import FIXTURE, ROOT, build
+from tests.helpers import FIXTURE, ROOT, build, environ
+
+BUILD_EPOCH = 1767196800  # 2026-01-01 00:00 Hong Kong time
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
@@ -14,6 +16,7 @@ def fixture_site(tmp_path_factory):
     work = tmp_path_factory.mktemp("fixture-site")
     content = work / "content"
     shutil.copytree(FIXTURE, content)
-    result = build(content, work / "output", "PRESS_PER_PAGE=2", env=None)
+    # Built "on" 2026-01-01 00:00 HKT: forum-b (2027) is upcoming, forum-a and forum-c are past.
+    result = build(content, work / "output", "PRESS_PER_PAGE=2", env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
     assert result.returncode == 0, result.text
     return result

@@ -102,7 +102,7 @@ def test_file_that_is_not_utf8(site):
 def test_misspelt_field(site):
     rebuild_fails(site, "press/2025/spelling.en.md", "Title: T\nDate: 2025-07-30 14:30\nSumary: s\n\nBody.\n",
                   "spelling.en.md:3: error: Sumary: 'Sumary' is not a field of a press release. Fix: check the spelling; "
-                  "the fields are Title, Date, Summary, Tags, Modified.")
+                  "the fields are Title, Date, Summary, Tags, Modified, Forum.")
 
 
 def test_release_in_the_wrong_year_folder(site):
@@ -143,3 +143,18 @@ def test_development_server_mode_reports_without_failing_the_process(site):
 def test_raw_html_the_security_policy_would_block(site, raw):
     rebuild_fails(site, "press/2025/raw.en.md", GOOD_RELEASE + "\n" + raw + "\n",
                   "raw.en.md: error: the text contains raw HTML", "that the site's security policy blocks")
+
+
+def test_forum_end_before_start(site):
+    rebuild_fails(site, "forums/late.en.md", "Title: F\nDate: 2025-07-30 14:30\nEnd: 2025-07-30 12:00\n\nx\n",
+                  "late.en.md:3: error: End: is before the start (2025-07-30 14:30).")
+
+
+def test_forum_participants_not_a_whole_number(site):
+    rebuild_fails(site, "forums/crowd.en.md", "Title: F\nDate: 2025-07-30 14:30\nParticipants: about 200\n\nx\n",
+                  'crowd.en.md:3: error: Participants: "about 200" is not a whole number.')
+
+
+def test_release_naming_a_forum_that_does_not_exist(site):
+    rebuild_fails(site, "press/2025/orphan.en.md", "Title: T\nDate: 2025-07-30 14:30\nForum: forum-zz\n\nx\n",
+                  "orphan.en.md:3: error: Forum: 'forum-zz' names no forum in content/forums/. Fix: use the file name of a forum page")

@@ -75,6 +75,14 @@ class WholeNumber(Field):
         return int(value)
 
 
+class Url(Field):
+    def parse(self, raw: str) -> str:
+        value = super().parse(raw)
+        if not re.fullmatch(r"https?://[^\s/$.?#][^\s]*", value):
+            raise FieldError(f'"{value}" is not a web address.', f"write the full address starting with https://{self._eg()}.")
+        return value
+
+
 class CommaList(Field):
     def parse(self, raw: str) -> tuple[str, ...]:
         value = super().parse(raw)

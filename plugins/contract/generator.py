@@ -157,6 +157,7 @@ class SourceGenerator(Generator):
             url=url,
             content=body,
             body_line=body_line,
+            lines={key: raw.line for key, raw in header.fields.items()},
         )
         if not self.check(item):
             return None

@@ -47,6 +47,8 @@ class Item:
     url: str  # Pelican style, no leading slash: "en/press/2025/forum-19/"
     content: object = None  # the pelican Content object holding the body
     body_line: int = 1
+    lines: dict = field(default_factory=dict)  # header line of each field, lower-case keys
+    links: dict = field(default_factory=dict)  # cross-references resolved in the plan stage: {"forum": Group}
 
     @property
     def title(self) -> str:
@@ -82,12 +84,17 @@ class Group:
     kind: str
     items: dict[str, Item] = field(default_factory=dict)  # by language code
 
+    @property
+    def primary(self) -> Item:
+        """The item in the first language the group has (items are kept in language order)."""
+        return next(iter(self.items.values()))
+
     def ordered(self, languages) -> list[Item]:
         return [self.items[lang.code] for lang in languages if lang.code in self.items]
 
     def best(self, lang: str, languages) -> Item:
         """The item in ``lang``, else the first translation in language order."""
-        return self.items.get(lang) or self.ordered(languages)[0]
+        return self.items.get(lang) or self.primary
 
 
 @dataclass
@@ -104,6 +111,7 @@ class OutputPage:
     crumbs: list = field(default_factory=list)  # [(title, url)] between home and this page
     source: str = ""  # the source file behind it, for messages
     item: Item | None = None
+    body: bytes | None = None  # written as it is, without a template (calendars)
 
     @property
     def save_as(self) -> str:

@@ -98,7 +98,7 @@ def warn_untranslated(site: Site) -> None:
         missing = [lang for lang in site.languages if lang.code not in group.items]
         if not missing:
             continue
-        item = group.ordered(site.languages)[0]
+        item = group.primary
         for lang in missing:
             site.log.warning(
                 item.path,

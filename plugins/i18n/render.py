@@ -48,6 +48,9 @@ class SiteRenderer(Generator):
     # -- stage 1: the pages of every language --------------------------------
     def plan(self, generators) -> None:
         site = self.site
+        for generator in generators:  # cross-references between content types, before any page
+            if hasattr(generator, "resolve"):
+                generator.resolve(site)
         builders = [g for g in generators if hasattr(g, "build_pages")]
         for builder in builders:
             site.pages.extend(builder.build_pages(site, self.catalogs))
@@ -59,7 +62,7 @@ class SiteRenderer(Generator):
         self.links = link_pages(site)
         self.feeds = {}
         for page in site.pages:
-            if page.template.endswith(".xml") and page.lang:
+            if page.template == "atom.xml" and page.lang:
                 self.feeds.setdefault(page.lang, []).append(page)
 
     def _page_for(self, key: str, lang: str) -> OutputPage | None:
@@ -106,6 +109,7 @@ class SiteRenderer(Generator):
         for lang in site.languages:
             tr = self.catalogs.translator(lang.code)
             blocks = [block for builder in builders if hasattr(builder, "home_blocks") for block in builder.home_blocks(site, lang.code, tr)]
+            blocks.sort(key=lambda block: block.get("order", 50))
             pages.append(
                 OutputPage(
                     key=HOME_KEY,
@@ -193,5 +197,6 @@ class SiteRenderer(Generator):
         for page in self.site.pages:
             path = os.path.join(self.output_path, page.save_as)
             os.makedirs(os.path.dirname(path), exist_ok=True)
-            with open(path, "w", encoding="utf-8") as handle:
-                handle.write(self.render(page))
+            data = page.body if page.body is not None else self.render(page).encode("utf-8")
+            with open(path, "wb") as handle:
+                handle.write(data)

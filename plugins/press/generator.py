@@ -15,6 +15,7 @@ SCHEMA = Schema(
         Text("Summary", example="One sentence for lists and search results."),
         CommaList("Tags", example="Technology Forum, Innovation"),
         DateTime("Modified", example="2025-08-01 09:00"),
+        Text("Forum", example="technology-forum-19"),  # checked by the forums plugin
     ],
 )
 
@@ -73,7 +74,7 @@ class PressGenerator(SourceGenerator):
     def groups(self, site):
         """Newest first; a group's date is that of its first language."""
         groups = site.groups_of(self.kind)
-        return sorted(groups, key=lambda g: (g.ordered(site.languages)[0].date, g.key), reverse=True)
+        return sorted(groups, key=lambda g: (g.primary.date, g.key), reverse=True)
 
     def build_pages(self, site, catalogs):
         groups = self.groups(site)
@@ -163,7 +164,7 @@ class PressGenerator(SourceGenerator):
         entries = listing(site, self.groups(site)[: site.settings["HOME_LATEST"]], lang)
         return [
             {
-                "partial": "partials/home_press.html",
+                "order": 20,
                 "title": tr("Latest press releases"),
                 "entries": entries,
                 "more": (tr("All press releases"), f"{lang}/press/"),

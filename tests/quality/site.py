@@ -48,9 +48,10 @@ PAGE_TYPES = [
     PageType("press-year", r"/{lang}/press/\d{4}/"),
     PageType("release", r"/{lang}/press/\d{4}/[^/]+/", screenshot=True, lighthouse=True),
     PageType("sitemap", r"/{lang}/sitemap/"),
-    # Forum pages and galleries, when they come, e.g.:
-    # PageType("forum", r"/{lang}/forum/[^/]+/", screenshot=True),
-    # PageType("gallery", r"/{lang}/gallery/[^/]+/", screenshot=True),
+    PageType("forum-list", r"/{lang}/forums/"),
+    PageType("forum", r"/{lang}/forums/[^/]+/", screenshot=True),
+    # Galleries, when they come:
+    # PageType("gallery", r"/{lang}/galleries/[^/]+/", screenshot=True),
     PageType("standing", r"/{lang}/[^/]+/", screenshot=True),
 ]
 

@@ -1,0 +1,197 @@
+from __future__ import annotations
+
+from collections import defaultdict
+
+from contract import CommaList, DateTime, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
+from i18n import listing
+
+from .calendar import calendar_bytes
+from .jsonld import event_jsonld
+
+SCHEMA = Schema(
+    "forum page",
+    [
+        Text("Title", required=True, example="19th Technology Forum"),
+        DateTime("Date", required=True, example="2025-07-30 14:30"),
+        DateTime("End", example="2025-07-30 17:30"),
+        WholeNumber("Number", example="19"),
+        Text("Theme", example="Empower Public Service Development through National Self-developed Diversified Technologies"),
+        Text("Venue", example="Hong Kong Science Park"),
+        CommaList("Organisers", example="Smart Lab, Hong Kong Science Park, Cyberport"),
+        WholeNumber("Participants", example="230"),
+        WholeNumber("Exhibitors", example="14"),
+        Url("Registration", example="https://www.example.gov.hk/register"),
+        Text("Summary", example="One sentence for lists and search results."),
+        DateTime("Modified", example="2025-08-01 09:00"),
+    ],
+)
+
+LIST_KEY = "forums:list"
+
+
+class ForumsGenerator(SourceGenerator):
+    kind = "forum"
+    folder = "forums"
+    schema = SCHEMA
+
+    def generate_context(self):
+        super().generate_context()
+        self.site.sections.append(Section(order=20, key=LIST_KEY, title="Forums"))
+
+    def locate(self, rel_dir, name, shown):
+        if rel_dir != "forums":
+            self.log.error(shown, "forum pages cannot be in sub-folders.", field="folder", fix="move the file to content/forums/.")
+            return None
+        return f"forums/{name}"
+
+    def url(self, lang, key, fields):
+        return f"{lang}/forums/{key.split('/', 1)[1]}/"
+
+    def check(self, item):
+        end = item.fields.get("end")
+        if end is not None and end <= item.date:
+            self.log.error(
+                item.path,
+                f"is before the start ({item.fields['date']:%Y-%m-%d %H:%M}).",
+                line=item.lines.get("end"),
+                field="End",
+                fix="write the time the forum ends, after its Date, or remove the End line.",
+            )
+            return False
+        return True
+
+    # -- cross-references: releases name the forum they report --------------
+    def resolve(self, site):
+        self.releases = defaultdict(list)  # forum key -> release groups
+        names = sorted(g.key.split("/", 1)[1] for g in site.groups_of(self.kind))
+        for item in site.items:
+            name = item.fields.get("forum")
+            if name is None:
+                continue
+            key = f"forums/{name}"
+            if key not in site.groups:
+                site.log.error(
+                    item.path,
+                    f"'{name}' names no forum in content/forums/.",
+                    line=item.lines.get("forum"),
+                    field="Forum",
+                    fix=f"use the file name of a forum page without its language suffix ({', '.join(names) or 'none yet'}).",
+                )
+                continue
+            item.links["forum"] = site.groups[key]
+            if item.key not in [g.key for g in self.releases[key]]:
+                self.releases[key].append(site.groups[item.key])
+
+    # -- the model of the series -------------------------------------------------
+    def split(self, site):
+        """Upcoming (soonest first) and past (newest first) forum groups, at the build date."""
+        groups = site.groups_of(self.kind)
+        start = lambda g: g.primary.date  # noqa: E731
+        upcoming = sorted((g for g in groups if start(g) >= site.build_date), key=start)
+        past = sorted((g for g in groups if start(g) < site.build_date), key=start, reverse=True)
+        return upcoming, past
+
+    @staticmethod
+    def totals(site, past):
+        """Series totals computed from the pages: forums held, participants, exhibitors."""
+        firsts = [g.primary for g in past]
+        return {
+            "held": len(firsts),
+            "participants": sum(i.fields.get("participants", 0) for i in firsts),
+            "exhibitors": sum(i.fields.get("exhibitors", 0) for i in firsts),
+        }
+
+    def build_pages(self, site, catalogs):
+        upcoming, past = self.split(site)
+        upcoming_keys = {g.key for g in upcoming}
+        totals = self.totals(site, past)
+        pages = []
+        for item in site.items:
+            if item.kind != self.kind:
+                continue
+            tr = catalogs.translator(item.lang)
+            is_upcoming = item.key in upcoming_keys
+            releases = sorted(self.releases.get(item.key, []), key=lambda g: g.primary.date, reverse=True)
+            calendar_url = f"{item.url}event.ics"
+            pages.append(
+                OutputPage(
+                    key=item.key,
+                    lang=item.lang,
+                    url=item.url,
+                    template="forum.html",
+                    title=item.title,
+                    data={
+                        "item": item,
+                        "upcoming": is_upcoming,
+                        "releases": listing(site, releases, item.lang),
+                        "calendar_url": calendar_url,
+                        "jsonld": event_jsonld(site, item, is_upcoming),
+                        "section": LIST_KEY,
+                    },
+                    revised=item.revised,
+                    crumbs=[(tr("Forums"), f"{item.lang}/forums/")],
+                    source=item.path,
+                    item=item,
+                )
+            )
+            pages.append(
+                OutputPage(
+                    key=f"{item.key}:ics",
+                    lang=item.lang,
+                    url=calendar_url,
+                    template="",
+                    title=item.title,
+                    body=calendar_bytes(site, [item], site.language[item.lang]),
+                    source=item.path,
+                )
+            )
+        for lang in site.languages:
+            code = lang.code
+            tr = catalogs.translator(code)
+            past_by_year = defaultdict(list)
+            for entry in listing(site, past, code):
+                past_by_year[entry.item.date.year].append(entry)
+            shown = listing(site, upcoming + past, code)
+            pages.append(
+                OutputPage(
+                    key=LIST_KEY,
+                    lang=code,
+                    url=f"{code}/forums/",
+                    template="forum_list.html",
+                    title=tr("Forums"),
+                    data={
+                        "upcoming": listing(site, upcoming, code),
+                        "past_by_year": sorted(past_by_year.items(), reverse=True),
+                        "totals": totals,
+                        "calendar_url": f"{code}/forums/forums.ics",
+                    },
+                    revised=max((e.item.revised for e in shown), default=None),
+                )
+            )
+            in_lang = [g.best(code, site.languages) for g in upcoming + past]
+            pages.append(
+                OutputPage(
+                    key=f"{LIST_KEY}:ics",
+                    lang=code,
+                    url=f"{code}/forums/forums.ics",
+                    template="",
+                    title=tr("Forums"),
+                    body=calendar_bytes(site, in_lang, lang, name=f"{lang.sitename}: {tr('Forums')}"),
+                )
+            )
+        return pages
+
+    def home_blocks(self, site, lang, tr):
+        upcoming, past = self.split(site)
+        if not upcoming and not past:
+            return []
+        group = upcoming[0] if upcoming else past[0]
+        return [
+            {
+                "order": 10,
+                "modifier": "forum",
+                "title": tr("Next forum") if upcoming else tr("Latest forum"),
+                "entries": listing(site, [group], lang),
+                "more": (tr("All forums"), f"{lang}/forums/"),
+            }
+        ]

@@ -1,0 +1,85 @@
+"""Forums on the fixture site, built on 2026-01-01: upcoming/past split, totals, calendars, JSON-LD, back-links."""
+
+import json
+
+import pytest
+from icalendar import Calendar
+
+
+def test_upcoming_first_then_past_by_year_newest_first(fixture_site):
+    page = fixture_site.page("/en/forums/")
+    upcoming = page.select_one("#forums-upcoming").find_parent("section")
+    assert [a["href"] for a in upcoming.select("a.sl-entry__link")] == ["/en/forums/forum-b/"]
+    past = page.select_one("#forums-past").find_parent("section")
+    assert [h.get_text() for h in past.select("h3")] == ["2025", "2019"]
+    assert [a["href"] for a in past.select("a.sl-entry__link")] == ["/en/forums/forum-a/", "/en/forums/forum-c/"]
+
+
+def test_series_totals_are_computed_from_past_forums(fixture_site):
+    stats = fixture_site.page("/en/forums/").select(".sl-stats dd")
+    assert [dd.get_text() for dd in stats] == ["2", "530", "26"]
+
+
+def test_forum_facts_are_localized(fixture_site):
+    facts = fixture_site.page("/tc/forums/forum-a/").select_one(".sl-facts")
+    text = facts.get_text(" ", strip=True)
+    assert "2025年7月30日 14:30 – 17:30" in text
+    assert "香港科學園" in text and "智慧政府創新實驗室、數碼港" in text
+    assert "日期及時間" in text  # interface string from the tc catalog
+
+
+def test_registration_shows_only_for_upcoming_forums(fixture_site):
+    upcoming = fixture_site.page("/en/forums/forum-b/")
+    assert upcoming.select_one('.sl-facts a[href="https://www.example.gov.hk/register"]') is not None
+    assert "Registration" not in fixture_site.page("/en/forums/forum-a/").select_one(".sl-facts").get_text()
+
+
+@pytest.mark.parametrize("lang", ["en", "tc"])
+def test_event_calendar_parses_back_with_its_fields(fixture_site, lang):
+    data = (fixture_site.output / lang / "forums" / "forum-a" / "event.ics").read_bytes()
+    calendar = Calendar.from_ical(data)
+    events = list(calendar.walk("VEVENT"))
+    assert len(events) == 1
+    event = events[0]
+    assert str(event["uid"]) == "forums-forum-a@smartlab.gov.hk"
+    assert event.decoded("dtstart").isoformat() == "2025-07-30T14:30:00+08:00"
+    assert event["dtstart"].params["TZID"] == "Asia/Hong_Kong"
+    assert event.decoded("dtend").isoformat() == "2025-07-30T17:30:00+08:00"
+    assert str(event["summary"]) == {"en": "Forum A", "tc": "甲論壇"}[lang]
+    assert str(event["location"]) == {"en": "Hong Kong Science Park", "tc": "香港科學園"}[lang]
+    assert list(calendar.walk("VTIMEZONE"))[0]["tzid"] == "Asia/Hong_Kong"
+    assert b"\r\n" in data
+
+
+def test_series_calendar_lists_every_forum_in_the_language(fixture_site):
+    calendar = Calendar.from_ical((fixture_site.output / "tc" / "forums" / "forums.ics").read_bytes())
+    summaries = sorted(str(e["summary"]) for e in calendar.walk("VEVENT"))
+    assert summaries == ["Forum B upcoming", "Forum C, the first", "甲論壇"]  # untranslated ones in their language
+    link = fixture_site.page("/tc/forums/").select_one(".sl-calendar-link a")
+    assert link["href"] == "/tc/forums/forums.ics"
+
+
+def test_event_json_ld(fixture_site):
+    script = fixture_site.page("/en/forums/forum-a/").select_one('script[type="application/ld+json"]')
+    data = json.loads(script.string)
+    assert data["@type"] == "Event"
+    assert data["startDate"] == "2025-07-30T14:30:00+08:00"
+    assert data["endDate"] == "2025-07-30T17:30:00+08:00"
+    assert data["location"]["name"] == "Hong Kong Science Park"
+    assert [o["name"] for o in data["organizer"]] == ["Smart Lab", "Cyberport"]
+
+
+def test_releases_naming_a_forum_are_listed_on_it_and_link_back(fixture_site):
+    forum = fixture_site.page("/en/forums/forum-a/")
+    assert [a["href"] for a in forum.select("#forum-releases ~ ol a.sl-entry__link")] == ["/en/press/2025/beta/"]
+    release = fixture_site.page("/en/press/2025/beta/")
+    assert release.select_one(".sl-article__forum a")["href"] == "/en/forums/forum-a/"
+    # on the tc forum page the English-only release is listed, marked
+    tc_forum = fixture_site.page("/tc/forums/forum-a/")
+    assert tc_forum.select_one("a.sl-entry__link .sl-entry__only").get_text() == "(English only)"
+
+
+def test_home_shows_the_next_upcoming_forum(fixture_site):
+    block = fixture_site.page("/en/").select_one(".sl-block--forum")
+    assert [a["href"] for a in block.select("a.sl-entry__link")] == ["/en/forums/forum-b/"]
+    assert block.h2.get_text() == "Next forum"
