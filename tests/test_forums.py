@@ -83,3 +83,9 @@ def test_home_shows_the_next_upcoming_forum(fixture_site):
     block = fixture_site.page("/en/").select_one(".sl-block--forum")
     assert [a["href"] for a in block.select("a.sl-entry__link")] == ["/en/forums/forum-b/"]
     assert block.h2.get_text() == "Next forum"
+
+
+def test_last_revision_date_is_never_in_the_future(fixture_site):
+    # forum-b is dated 2027; the build date is 2026-01-01
+    footer = fixture_site.page("/en/forums/forum-b/").select_one(".sl-footer__revised time")
+    assert footer.get_text() == "1 January 2026"

@@ -184,7 +184,8 @@ class SiteRenderer(Generator):
             "nav": self.nav[lang.code],
             "footer": self.footer[lang.code],
             "links": self.links.get(page.url, {}),
-            "revised": page.revised or site.build_date,
+            # never in the future: an upcoming forum's Date is not a revision
+            "revised": min(page.revised or site.build_date, site.build_date),
             "section": page.data.get("section", page.key),
         }
         context.update(page.data)
