@@ -172,5 +172,5 @@ class Site:
 def build_date() -> dt.datetime:
     """Now in Hong Kong, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else time.time()
+    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
     return dt.datetime.fromtimestamp(seconds, HONG_KONG)

@@ -1,0 +1,185 @@
+"""Processing many photos at once, on every core, reporting problems instead of raising."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from typing import Callable, Iterable
+
+from . import process as _process
+from .cache import PhotoCache
+from .decode import PhotoError
+from .records import Photo
+from .spec import VariantSpec
+
+
+@dataclass(frozen=True)
+class PhotoJob:
+    """One photo to publish: its file, the folder for its variants, the URL of that folder."""
+
+    source: str
+    out_dir: str
+    url_prefix: str = ""
+
+    def __post_init__(self):
+        object.__setattr__(self, "source", os.fspath(self.source))
+        object.__setattr__(self, "out_dir", os.fspath(self.out_dir))
+
+
+@dataclass
+class BatchResult:
+    """What :func:`process_all` did.  ``photos`` is keyed on each job's ``source``."""
+
+    photos: dict[str, Photo] = field(default_factory=dict)
+    problems: list = field(default_factory=list)  # contract.problems.Problem, one per failed photo
+    encoded: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+
+class ProgressPrinter:
+    """The default progress report: ``images: 40/120`` at most every ``interval`` seconds.
+
+    Silent for batches of ``minimum`` photos or fewer, and for runs that end before
+    the first interval; a run that printed anything also prints its last count.
+    """
+
+    def __init__(self, stream=None, interval: float = 2.0, minimum: int = 20, label: str = "images"):
+        self.stream = stream
+        self.interval = interval
+        self.minimum = minimum
+        self.label = label
+        self._start = self._last = None
+        self._printed = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if total <= self.minimum:
+            return
+        now = time.monotonic()
+        if self._start is None:
+            self._start = self._last = now
+        if now - self._last >= self.interval or (done == total and self._printed):
+            print(f"{self.label}: {done}/{total}", file=self.stream or sys.stderr, flush=True)
+            self._last = now
+            self._printed = True
+
+
+def process_all(
+    jobs: Iterable[PhotoJob | tuple],
+    spec: VariantSpec | None = None,
+    cache: PhotoCache | None = None,
+    *,
+    workers: int | None = None,
+    progress: Callable[[int, int], None] | None | bool = None,
+) -> BatchResult:
+    """Process many photos in parallel; never raises for a bad photo.
+
+    ``jobs``: :class:`PhotoJob` or ``(source, out_dir, url_prefix)`` tuples; a job
+    listed twice is done once.  ``workers``: processes to use (default: every
+    core; 1 works in this process).  ``progress``: called with ``(done, total)``
+    after each photo; None prints with :class:`ProgressPrinter`, False is silent.
+    Each photo that cannot be published gives one error :class:`Problem` in
+    ``problems`` and no output files.  The counts are also added to ``cache``.
+    """
+    started = time.monotonic()
+    spec = spec or VariantSpec()
+    unique = _unique_jobs(jobs)
+    if progress is None:
+        progress = ProgressPrinter()
+    elif progress is False:
+        progress = None
+    workers = workers or _cores()
+    workers = max(1, min(workers, len(unique)))
+    result = BatchResult()
+    outcomes: dict[PhotoJob, tuple] = {}
+
+    def finished(job, outcome):
+        outcomes[job] = outcome
+        if progress:
+            progress(len(outcomes), len(unique))
+
+    if workers == 1:
+        for job in unique:
+            finished(job, _work(job, spec, cache))
+    else:
+        threads = max(1, _cores() // workers)
+        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(threads,)) as pool:
+            futures = {pool.submit(_work, job, spec, cache): job for job in unique}
+            for future in as_completed(futures):
+                job = futures[future]
+                try:
+                    outcome = future.result()
+                except Exception as error:  # the worker process itself died
+                    outcome = (None, False, _unexpected(error))
+                finished(job, outcome)
+
+    from contract.problems import ERROR, Problem  # the build has it loaded; workers need not
+
+    for job in unique:  # in the order given
+        photo, encoded, failure = outcomes[job]
+        if photo is not None:
+            result.photos[job.source] = photo
+            if encoded:
+                result.encoded += 1
+            else:
+                result.reused += 1
+        else:
+            message, fix = failure
+            result.problems.append(Problem(_shown(job.source), None, ERROR, None, message, fix))
+    if cache is not None:
+        cache.encoded += result.encoded
+        cache.reused += result.reused
+    result.seconds = time.monotonic() - started
+    return result
+
+
+def _work(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None):
+    """(photo, encoded, None) or (None, False, (message, fix)); runs in a worker."""
+    try:
+        photo, encoded = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache)
+        return photo, encoded, None
+    except PhotoError as error:
+        return None, False, (error.message, error.fix)
+    except Exception as error:
+        return None, False, _unexpected(error)
+
+
+def _unexpected(error: Exception) -> tuple[str, str]:
+    return (
+        f"the photo could not be processed ({type(error).__name__}: {error}).",
+        "check that the output and cache folders can be written and the disk is not full; "
+        "if it goes on, report this message.",
+    )
+
+
+def _start_worker(threads: int) -> None:
+    _process.encoder_threads = threads
+
+
+def _unique_jobs(jobs) -> list[PhotoJob]:
+    unique: dict[str, PhotoJob] = {}
+    for job in jobs:
+        if not isinstance(job, PhotoJob):
+            job = PhotoJob(*job)
+        known = unique.setdefault(job.source, job)
+        if known != job:
+            raise ValueError(
+                f"process_all: {job.source} is listed with two destinations "
+                f"({known.out_dir!r}, {job.out_dir!r}); publish each photo once and share its URLs"
+            )
+    return list(unique.values())
+
+
+def _cores() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
+
+
+def _shown(path: str) -> str:
+    """The path as editors see it: relative to the working folder when inside it."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,156 @@
+"""Processing one photo: decode it once, write every variant, fill the cache."""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import shutil
+import secrets
+
+from PIL import Image
+
+from .cache import PhotoCache, photo_key, variant_file
+from .decode import decode_upright, read_source, variant_widths
+from .records import Photo, Variant
+from .spec import ENCODER_OPTIONS, EXTENSIONS, VariantSpec
+
+_PILLOW_NAMES = {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
+
+# Threads one AVIF encoder may use; None lets Pillow use every core.  Worker
+# processes of process_all lower it so that they do not compete.
+encoder_threads: int | None = None
+
+
+def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cache: PhotoCache | None = None) -> Photo:
+    """Publish one photo: its variants in ``out_dir``, named ``<stem>-<hash10>-<width>.<ext>``.
+
+    ``url_prefix`` is put before each file name in the URLs (``"images/"`` gives
+    ``images/forum-1a2b3c4d5e-960.webp``).  With a ``cache``, a photo already
+    encoded with this spec is not encoded again: its files are hard-linked (or
+    copied) from the cache folder, and ``cache.encoded``/``cache.reused`` count
+    what happened.  Raises :class:`PhotoError` for a photo that cannot be
+    published; nothing is written for it then.
+    """
+    photo, encoded = produce(source_path, out_dir, url_prefix, spec, cache)
+    if cache is not None:
+        if encoded:
+            cache.encoded += 1
+        else:
+            cache.reused += 1
+    return photo
+
+
+def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool]:
+    """The work of :func:`process_photo`; also says whether the photo was encoded."""
+    source = os.fspath(source_path)
+    out_dir = os.fspath(out_dir)
+    data = read_source(source)
+    key = photo_key(data, spec)
+    record = cache.lookup(key) if cache is not None else None
+    encoded = record is None
+    files: dict[str, bytes] = {}
+    if record is None:
+        record, files = encode(data, spec)
+        if cache is not None:
+            cache.store(key, record, files)
+
+    base = f"{_slug(os.path.basename(source))}-{key[:10]}"
+    os.makedirs(out_dir, exist_ok=True)
+    variants: dict[str, list[Variant]] = {}
+    for fmt, width, height in record["variants"]:
+        name = f"{base}-{width}.{EXTENSIONS[fmt]}"
+        target = os.path.join(out_dir, name)
+        inner = variant_file(fmt, width)
+        if cache is not None:
+            _place(os.path.join(cache.entry_dir(key), inner), target)
+        else:
+            _write(target, files[inner])
+        variants.setdefault(fmt, []).append(Variant(width, height, _url(url_prefix, name), target))
+    photo = Photo(
+        source=source,
+        width=record["width"],
+        height=record["height"],
+        transparent=record["transparent"],
+        variants={fmt: tuple(rows) for fmt, rows in variants.items()},
+    )
+    return photo, encoded
+
+
+def encode(data: bytes, spec: VariantSpec) -> tuple[dict, dict[str, bytes]]:
+    """Every variant of a photo, in memory: (record, {cache file name: bytes})."""
+    image, (width, height) = decode_upright(data, spec.widths)
+    transparent = image.mode == "RGBA"
+    formats = spec.output_formats(transparent)
+    rows, files = [], {}
+    for target_w in variant_widths(width, spec.widths):
+        target_h = max(1, round(target_w * height / width))
+        if image.size == (target_w, target_h):
+            scaled = image
+        else:
+            scaled = image.resize((target_w, target_h), Image.Resampling.LANCZOS, reducing_gap=3.0)
+        scaled.info = {}
+        for fmt in formats:
+            files[variant_file(fmt, target_w)] = _encoded(scaled, fmt, spec)
+            rows.append([fmt, target_w, target_h])
+    record = {"width": width, "height": height, "transparent": transparent, "variants": rows}
+    return record, files
+
+
+def _encoded(image: Image.Image, fmt: str, spec: VariantSpec) -> bytes:
+    options = dict(ENCODER_OPTIONS[fmt])
+    if fmt != "png":
+        options["quality"] = spec.quality_for(fmt)
+    if fmt == "avif" and encoder_threads:
+        options["max_threads"] = encoder_threads
+    # No exif/icc_profile/xmp/comment is passed, and image.info is empty, so
+    # the encoders write none.
+    buffer = io.BytesIO()
+    image.save(buffer, _PILLOW_NAMES[fmt], **options)
+    return buffer.getvalue()
+
+
+def _slug(file_name: str) -> str:
+    stem = os.path.splitext(file_name)[0]
+    return re.sub(r"[^a-z0-9]+", "-", stem.lower()).strip("-")[:60].strip("-") or "photo"
+
+
+def _url(prefix: str, name: str) -> str:
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    return prefix + name
+
+
+def _place(cached: str, target: str) -> None:
+    """Put a cached file at target: a hard link when possible, else a copy."""
+    try:
+        if os.path.samefile(cached, target) or os.path.getsize(cached) == os.path.getsize(target):
+            return  # names are content-addressed: the same name holds the same bytes
+    except OSError:
+        pass
+    temporary = _temporary_name(target)
+    try:
+        try:
+            os.link(cached, temporary)
+        except OSError:  # another file system, or links not allowed
+            shutil.copyfile(cached, temporary)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _write(target: str, content: bytes) -> None:
+    temporary = _temporary_name(target)
+    try:
+        with open(temporary, "xb") as stream:  # mode from the umask, like any output file
+            stream.write(content)
+        os.replace(temporary, target)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+
+
+def _temporary_name(target: str) -> str:
+    folder, name = os.path.split(target)
+    return os.path.join(folder, f".{name}.{os.getpid()}-{secrets.token_hex(4)}.tmp")
