@@ -7,7 +7,7 @@ OUTPUT ?= output
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ARTIFACTS ?= $(CURDIR)/test-artifacts
-LOCALES := zh_Hant_HK
+LOCALES := zh_Hant_HK zh_Hans_HK
 BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
 
 .DEFAULT_GOAL := help
@@ -61,6 +61,8 @@ translations: $(VENV)/.requirements
 	  if [ -f $$po ]; then $(BIN)/pybabel update --no-fuzzy-matching -i theme/translations/messages.pot -d theme/translations -l $$locale; \
 	  else $(BIN)/pybabel init -i theme/translations/messages.pot -d theme/translations -l $$locale; fi; \
 	done
+	$(BIN)/python plugins/sc/catalog.py theme/translations/zh_Hant_HK/LC_MESSAGES/messages.po \
+	  theme/translations/zh_Hans_HK/LC_MESSAGES/messages.po
 
 # -- tests -------------------------------------------------------------------------
 # Debian packages the browser gates need; installed when running as root and missing.

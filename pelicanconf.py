@@ -38,12 +38,26 @@ LANGUAGES = {
         "sitename": "智慧政府創新實驗室",
         "only_label": "(只有中文)",
     },
+    # Simplified Chinese is converted from Traditional (plugins/sc); an editor's <name>.sc.md overrides it.
+    "sc": {
+        "locale": "zh_Hans_HK",
+        "html_lang": "zh-Hans",
+        "name": "简体",
+        "label": "Simplified Chinese",
+        "og_locale": "zh_CN",
+        "sitename": "智慧政府创新实验室",
+        "only_label": "(只有中文)",
+        "derived_from": "tc",
+    },
 }
 
 # -- the build -----------------------------------------------------------------
 PELICAN_CLASS = "outputs.SiteBuild"
 PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
-PLUGINS = ["contract", "press", "forums", "pages", "i18n", "outputs"]
+PLUGINS = ["contract", "press", "forums", "pages", "sc", "i18n", "outputs"]
+# OpenCC configuration for Traditional -> Simplified: Hong Kong variants, with phrase tables.
+# It keeps Hong Kong wording (資訊科技 -> 资讯科技, not the Mainland 信息技术), as HK government sites do.
+SC_CONVERSION = "hk2sp"
 STRICT_BUILD = True  # exit non-zero on content errors (the dev server sets it False)
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True

@@ -77,8 +77,8 @@ def test_unparseable_date_names_line_field_and_fix(site, value, message):
 
 def test_unknown_language_suffix(site):
     errors = rebuild_fails(site, "press/2025/news.fr.md", GOOD_RELEASE,
-                           "news.fr.md: error: file name: '.fr' is not a language of this site (it has en, tc).")
-    assert "rename the file to news.en.md or news.tc.md" in errors[0]
+                           "news.fr.md: error: file name: '.fr' is not a language of this site (it has en, tc, sc).")
+    assert "rename the file to news.en.md or news.tc.md or news.sc.md" in errors[0]
 
 
 def test_two_sources_claiming_one_url(site):

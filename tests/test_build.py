@@ -7,7 +7,7 @@ import pytest
 
 from tests.helpers import FIXTURE
 
-HTML_LANG = {"en": "en", "tc": "zh-Hant-HK"}
+HTML_LANG = {"en": "en", "tc": "zh-Hant-HK", "sc": "zh-Hans"}
 
 
 def expected_url(source):
@@ -30,7 +30,7 @@ def links_of(soup, selector):
 
 def test_every_source_has_its_page_at_its_url_in_its_language(fixture_site):
     sources = sorted(FIXTURE.rglob("*.md"))
-    assert len(sources) == 13
+    assert len(sources) == 14
     for source in sources:
         lang, url = expected_url(source)
         page = fixture_site.page(url)
@@ -49,6 +49,7 @@ def test_translations_link_both_ways_through_switcher_and_hreflang(fixture_site)
         assert alternates == {
             "en": "/en/press/2024/alpha/",
             "zh-Hant-HK": "/tc/press/2024/alpha/",
+            "zh-Hans": "/sc/press/2024/alpha/",
             "x-default": "/en/press/2024/alpha/",
         }
 
@@ -59,7 +60,7 @@ def test_hreflang_is_reciprocal_on_every_page(fixture_site):
         url = "/" + str(path.relative_to(fixture_site.output)).removesuffix("index.html")
         soup = fixture_site.page(url)
         alternates[url] = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
-    assert len(alternates) == 28  # the root, and 27 pages in one language or more
+    assert len(alternates) == 40  # the root, and 39 pages in one language or more
     for url, links in alternates.items():
         assert url in links.values(), f"{url} does not list itself among its alternates"
         for hreflang, target in links.items():
@@ -178,12 +179,12 @@ def test_static_files_are_written_once_for_all_languages(fixture_site):
 
 def test_root_offers_every_language(fixture_site):
     root = fixture_site.page("/")
-    assert {a["href"]: a["lang"] for a in root.select("a.sl-root__link")} == {"/en/": "en", "/tc/": "zh-Hant-HK"}
+    assert {a["href"]: a["lang"] for a in root.select("a.sl-root__link")} == {"/en/": "en", "/tc/": "zh-Hant-HK", "/sc/": "zh-Hans"}
     homes = fixture_site.page("/en/")
     assert homes.select_one('link[hreflang="x-default"]')["href"] == "/"
 
 
-@pytest.mark.parametrize("lang", ["en", "tc"])
+@pytest.mark.parametrize("lang", ["en", "tc", "sc"])
 def test_every_page_has_skip_link_first_and_csp(fixture_site, lang):
     for path in (fixture_site.output / lang).rglob("index.html"):
         soup = fixture_site.page("/" + str(path.relative_to(fixture_site.output)).removesuffix("index.html"))

@@ -28,6 +28,7 @@ class Language:
     og_locale: str  # "en_HK", "zh_HK"
     sitename: str  # the site's name in this language
     only_label: str  # "(English only)": an item listed elsewhere that exists only in this language
+    derived_from: str | None = None  # "tc" for "sc": built by conversion where no source is written
 
 
 def languages_from_settings(settings) -> list[Language]:
@@ -48,6 +49,7 @@ class Item:
     content: object = None  # the pelican Content object holding the body
     body_line: int = 1
     lines: dict = field(default_factory=dict)  # header line of each field, lower-case keys
+    derived_from: Item | None = None  # the source item this one was converted from (sc from tc)
     links: dict = field(default_factory=dict)  # cross-references resolved in the plan stage: {"forum": Group}
 
     @property

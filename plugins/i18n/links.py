@@ -95,7 +95,8 @@ def check_unique_urls(site: Site) -> None:
 
 def warn_untranslated(site: Site) -> None:
     for group in site.groups.values():
-        missing = [lang for lang in site.languages if lang.code not in group.items]
+        # a derived language (sc) follows its source (tc): only the source is worth a warning
+        missing = [lang for lang in site.languages if lang.code not in group.items and not lang.derived_from]
         if not missing:
             continue
         item = group.primary

@@ -93,7 +93,7 @@ class SiteBuild(Pelican):
             return
         swap_in(staging, final)
         print(
-            f"Built {len(site.pages)} pages from {len(site.items)} sources in "
+            f"Built {len(site.pages)} pages from {sum(1 for i in site.items if not i.derived_from)} sources in "
             f"{len(site.languages)} languages into {os.path.relpath(final)}/ "
             f"in {time.perf_counter() - started:.2f} s"
             + (f" ({len(site.log.warnings)} warning(s) above)." if site.log.warnings else "."),

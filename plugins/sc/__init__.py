@@ -1,0 +1,47 @@
+"""Simplified Chinese by conversion from Traditional Chinese (OpenCC).
+
+Every item that has a Traditional Chinese (``tc``) source and no Simplified
+Chinese (``sc``) source of its own gets a derived ``sc`` item: title, body,
+summary, tags and every other text field converted with OpenCC
+(``SC_CONVERSION``, default ``hk2sp``).  An editor's ``<name>.sc.md`` is used
+as written instead.  Conversions are cached on the text converted, so a
+rebuild converts only what changed.
+"""
+
+from __future__ import annotations
+
+import os
+
+from pelican import signals
+
+from contract import Site, SourceGenerator
+
+from .convert import Converter, derive
+
+
+def _derive_all(generators):
+    if not generators:
+        return
+    context = generators[0].context
+    site = Site.of(context)
+    targets = [lang for lang in site.languages if lang.derived_from]
+    if not targets:
+        return
+    by_kind = {g.kind: g for g in generators if isinstance(g, SourceGenerator)}
+    cache = None
+    if context.get("CACHE_CONTENT"):
+        cache = os.path.join(context["CACHE_PATH"], "sc.pickle")
+    converter = Converter(context["SC_CONVERSION"], cache)
+    siteurl = context["SITEURL"].rstrip("/")
+    for lang in targets:
+        for group in list(site.groups.values()):
+            source = group.items.get(lang.derived_from)
+            if source is None or lang.code in group.items:
+                continue
+            generator = by_kind[group.kind]
+            site.add(derive(source, lang.code, generator.url, converter, siteurl))
+    converter.save()
+
+
+def register():
+    signals.all_generators_finalized.connect(_derive_all)
