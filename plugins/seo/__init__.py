@@ -1,0 +1,5 @@
+"""Placeholder: being written (see the issue)."""
+
+
+def register():
+    """Nothing yet."""
