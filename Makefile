@@ -11,7 +11,7 @@ LOCALES := zh_Hant_HK zh_Hans_HK
 BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
 
 .DEFAULT_GOAL := help
-.PHONY: help html serve devserver test check-site system-deps clean translations publish
+.PHONY: sample-photos help html serve devserver test check-site system-deps clean translations publish
 
 help:
 	@echo "make serve       build the sample site and serve it on http://$(HOST):$(PORT)/"
@@ -39,17 +39,25 @@ $(VENV)/.requirements-test: requirements-test.txt $(VENV)/.requirements
 	@touch $@
 
 # -- building ------------------------------------------------------------------
-html: $(VENV)/.requirements
+# The sample galleries' photos are drawn by a script, not committed (tools/sample_galleries.txt).
+sample-photos: $(VENV)/.requirements
+	@grep -v '^#' tools/sample_galleries.txt | while read -r name count seed; do \
+	  [ -n "$$name" ] || continue; \
+	  if [ -d content/galleries/$$name ] && ! ls content/galleries/$$name/sample-* >/dev/null 2>&1; then \
+	    $(BIN)/python tools/make_sample_photos.py content/galleries/$$name --count $$count --seed $$seed; fi; \
+	done
+
+html: $(VENV)/.requirements sample-photos
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain
 
-publish: $(VENV)/.requirements
+publish: $(VENV)/.requirements sample-photos
 	$(PELICAN) content -s publishconf.py -o $(OUTPUT) --log-handler plain
 
 serve: html
 	@echo "Serving $(OUTPUT)/ on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory $(OUTPUT)
 
-devserver: $(VENV)/.requirements
+devserver: $(VENV)/.requirements sample-photos
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain \
 	  --autoreload --listen --bind $(HOST) --port $(PORT) -e STRICT_BUILD=false
 
@@ -86,7 +94,7 @@ node_modules/.installed: package.json package-lock.json | system-deps
 	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(VENV)/.requirements-test system-deps node_modules/.installed
+test: $(VENV)/.requirements-test system-deps node_modules/.installed sample-photos
 	ARTIFACTS=$(ARTIFACTS) $(BIN)/python -m pytest -q tests
 
 check-site: $(VENV)/.requirements-test system-deps node_modules/.installed html

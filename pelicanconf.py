@@ -54,7 +54,7 @@ LANGUAGES = {
 # -- the build -----------------------------------------------------------------
 PELICAN_CLASS = "outputs.SiteBuild"
 PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
-PLUGINS = ["contract", "press", "forums", "pages", "sc", "i18n", "seo", "search", "outputs"]
+PLUGINS = ["contract", "press", "forums", "galleries", "pages", "sc", "i18n", "seo", "search", "outputs"]
 # OpenCC configuration for Traditional -> Simplified: Hong Kong variants, with phrase tables.
 # It keeps Hong Kong wording (資訊科技 -> 资讯科技, not the Mainland 信息技术), as HK government sites do.
 SC_CONVERSION = "hk2sp"

@@ -47,6 +47,29 @@ def build(content: Path, output: Path, *settings: str, cache: Path | None = None
     return Build(done.returncode, done.stdout, done.stderr, output)
 
 
+def draw_fixture_photos(content: Path) -> None:
+    """The fixture gallery's photos, drawn here rather than committed.
+
+    stage.jpg is stored turned (EXIF orientation 6) and carries GPS and camera tags;
+    badge.png has transparency; unlisted.jpg is in the folder but no index lists it.
+    """
+    from PIL import Image, ImageDraw
+
+    folder = content / "galleries" / "forum-a"
+    upright = Image.new("RGB", (1200, 800), (30, 30, 60))
+    ImageDraw.Draw(upright).rectangle((0, 0, 200, 200), fill=(255, 0, 0))  # red: top-left when upright
+    stored = upright.transpose(Image.Transpose.ROTATE_90)  # orientation 6 turns it back
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    exif[0x010F] = "FixtureCam"
+    exif.get_ifd(0x8825).update({1: "N", 2: (22.0, 17.0, 0.0), 3: "E", 4: (114.0, 9.0, 0.0)})
+    stored.save(folder / "stage.jpg", exif=exif, quality=90)
+    badge = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    ImageDraw.Draw(badge).ellipse((50, 50, 550, 550), fill=(20, 90, 200, 255))
+    badge.save(folder / "badge.png")
+    Image.new("RGB", (300, 200), (0, 128, 0)).save(folder / "unlisted.jpg")
+
+
 def tree_digest(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` and the hash of its bytes."""
     return {

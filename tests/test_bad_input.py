@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.helpers import FIXTURE, build, no_traceback, tree_digest
+from tests.helpers import FIXTURE, build, draw_fixture_photos, no_traceback, tree_digest
 
 GOOD_RELEASE = "Title: A good release\nDate: 2025-07-30 14:30\n\nBody.\n"
 
@@ -14,6 +14,7 @@ def built_once(tmp_path_factory):
     work = tmp_path_factory.mktemp("bad-input")
     content = work / "content"
     shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
     result = build(content, work / "output")
     assert result.returncode == 0, result.text
     return work
@@ -102,7 +103,7 @@ def test_file_that_is_not_utf8(site):
 def test_misspelt_field(site):
     rebuild_fails(site, "press/2025/spelling.en.md", "Title: T\nDate: 2025-07-30 14:30\nSumary: s\n\nBody.\n",
                   "spelling.en.md:3: error: Sumary: 'Sumary' is not a field of a press release. Fix: check the spelling; "
-                  "the fields are Title, Date, Summary, Tags, Modified, Forum.")
+                  "the fields are Title, Date, Summary, Tags, Modified, Forum, Gallery.")
 
 
 def test_release_in_the_wrong_year_folder(site):

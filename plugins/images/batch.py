@@ -105,8 +105,7 @@ def process_all(
         for job in unique:
             finished(job, _work(job, spec, cache))
     else:
-        threads = max(1, _cores() // workers)
-        with ProcessPoolExecutor(max_workers=workers, initializer=_start_worker, initargs=(threads,)) as pool:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
             futures = {pool.submit(_work, job, spec, cache): job for job in unique}
             for future in as_completed(futures):
                 job = futures[future]
@@ -153,10 +152,6 @@ def _unexpected(error: Exception) -> tuple[str, str]:
         "check that the output and cache folders can be written and the disk is not full; "
         "if it goes on, report this message.",
     )
-
-
-def _start_worker(threads: int) -> None:
-    _process.encoder_threads = threads
 
 
 def _unique_jobs(jobs) -> list[PhotoJob]:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import os
 import re
-import shutil
 import secrets
+import shutil
 
 from PIL import Image
 
@@ -16,10 +16,6 @@ from .records import Photo, Variant
 from .spec import ENCODER_OPTIONS, EXTENSIONS, VariantSpec
 
 _PILLOW_NAMES = {"avif": "AVIF", "webp": "WEBP", "jpeg": "JPEG", "png": "PNG"}
-
-# Threads one AVIF encoder may use; None lets Pillow use every core.  Worker
-# processes of process_all lower it so that they do not compete.
-encoder_threads: int | None = None
 
 
 def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cache: PhotoCache | None = None) -> Photo:
@@ -101,8 +97,6 @@ def _encoded(image: Image.Image, fmt: str, spec: VariantSpec) -> bytes:
     options = dict(ENCODER_OPTIONS[fmt])
     if fmt != "png":
         options["quality"] = spec.quality_for(fmt)
-    if fmt == "avif" and encoder_threads:
-        options["max_threads"] = encoder_threads
     # No exif/icc_profile/xmp/comment is passed, and image.info is empty, so
     # the encoders write none.
     buffer = io.BytesIO()

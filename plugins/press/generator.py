@@ -16,6 +16,7 @@ SCHEMA = Schema(
         CommaList("Tags", example="Technology Forum, Innovation"),
         DateTime("Modified", example="2025-08-01 09:00"),
         Text("Forum", example="technology-forum-19"),  # checked by the forums plugin
+        Text("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
     ],
 )
 

@@ -1,0 +1,201 @@
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Text
+from contract.generator import NAME_RE, shown_path
+from i18n import listing
+from images import PhotoCache, PhotoJob, VariantSpec, process_all
+
+from .photos import PHOTO_EXTENSIONS, problem_with, split_photos
+
+SCHEMA = Schema(
+    "gallery",
+    [
+        Text("Title", required=True, example="19th Technology Forum"),
+        DateTime("Date", required=True, example="2025-07-30 14:30"),
+        Text("Summary", example="One sentence for lists and search results."),
+        DateTime("Modified", example="2025-08-01 09:00"),
+    ],
+)
+
+LIST_KEY = "galleries:list"
+
+
+@dataclass(frozen=True)
+class GalleryPhoto:
+    """A processed photo with its alt text and caption in one language."""
+
+    photo: object  # images.Photo
+    alt: str
+    caption: str
+
+
+class GalleriesGenerator(SourceGenerator):
+    kind = "gallery"
+    folder = "galleries"
+    schema = SCHEMA
+
+    def generate_context(self):
+        super().generate_context()
+        self.site.sections.append(Section(order=30, key=LIST_KEY, title="Photo galleries"))
+
+    def locate(self, rel_dir, name, shown):
+        parts = rel_dir.split("/")
+        if len(parts) != 2 or name != "index":
+            self.log.error(
+                shown,
+                "a gallery is a folder with an index file per language.",
+                field="file name",
+                fix="use content/galleries/<name>/index.en.md and index.tc.md, with the photos beside them.",
+            )
+            return None
+        if not NAME_RE.match(parts[1]):
+            self.log.error(
+                shown,
+                f"the folder name '{parts[1]}' cannot be used in a web address.",
+                field="folder",
+                fix="rename the folder with lower-case letters, digits and hyphens only.",
+            )
+            return None
+        return f"galleries/{parts[1]}"
+
+    def url(self, lang, key, fields):
+        return f"{lang}/galleries/{key.split('/', 1)[1]}/"
+
+    # -- photos, and the references to galleries from releases and forums ---------
+    def resolve(self, site):
+        jobs, wanted = [], []
+        listed = {}  # gallery folder -> file names some language lists
+        for item in site.items:
+            if item.kind != self.kind:
+                continue
+            intro, refs = split_photos(item.content.content)
+            item.links["intro"] = Markup(intro)
+            folder = os.path.join(self.path, item.key)
+            good = []
+            for ref in refs:
+                wrong = problem_with(ref)
+                if wrong is None and not os.path.isfile(os.path.join(folder, ref.file)):
+                    wrong = (f"the photo '{ref.file}' is not in the gallery's folder.", f"add {ref.file} to {shown_path(folder)}/ or correct the name.")
+                if wrong:
+                    if item.derived_from is None:  # report once, on the source written
+                        site.log.error(item.path, wrong[0], field="photo", fix=wrong[1])
+                    continue
+                good.append(ref)
+                source = os.path.join(folder, ref.file)
+                listed.setdefault(folder, set()).add(ref.file)
+                name = item.key.split("/", 1)[1]
+                jobs.append(PhotoJob(source, os.path.join(self.output_path, "media", "galleries", name), self._media_url(name)))
+            wanted.append((item, good))
+        self._warn_unlisted(site, listed)
+        cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"))
+        result = process_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache)
+        self.encoded, self.reused = result.encoded, result.reused
+        site.log.extend(result.problems)
+        for item, refs in wanted:
+            sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]
+            item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]
+        self._link_references(site)
+
+    def _media_url(self, name: str) -> str:
+        return f"{self.settings['SITEURL'].rstrip('/')}/media/galleries/{name}/"
+
+    def _warn_unlisted(self, site, listed):
+        for group in site.groups_of(self.kind):
+            folder = os.path.join(self.path, group.key)
+            for file in sorted(os.listdir(folder)):
+                if file.lower().endswith(PHOTO_EXTENSIONS) and file not in listed.get(folder, set()):
+                    site.log.warning(
+                        shown_path(os.path.join(folder, file)),
+                        "this photo is in the gallery's folder but no language lists it, so it is not published.",
+                        field="photo",
+                        fix=f"add ![alt text]({file} \"caption\") to the gallery's index files, or delete the photo.",
+                    )
+
+    def _link_references(self, site):
+        names = sorted(g.key.split("/", 1)[1] for g in site.groups_of(self.kind))
+        for item in site.items:
+            name = item.fields.get("gallery")
+            if name is None or item.kind == self.kind:
+                continue
+            group = site.groups.get(f"galleries/{name}")
+            if group is None:
+                if item.derived_from is None:
+                    site.log.error(
+                        item.path,
+                        f"'{name}' names no gallery in content/galleries/.",
+                        line=item.lines.get("gallery"),
+                        field="Gallery",
+                        fix=f"use the folder name of a gallery ({', '.join(names) or 'none yet'}).",
+                    )
+                continue
+            item.links["gallery"] = group
+
+    # -- pages -------------------------------------------------------------------
+    def build_pages(self, site, catalogs):
+        groups = sorted(site.groups_of(self.kind), key=lambda g: (g.primary.date, g.key), reverse=True)
+        pages = []
+        for item in site.items:
+            if item.kind != self.kind:
+                continue
+            tr = catalogs.translator(item.lang)
+            photos = item.links.get("photos", [])
+            pages.append(
+                OutputPage(
+                    key=item.key,
+                    lang=item.lang,
+                    url=item.url,
+                    template="gallery.html",
+                    title=item.title,
+                    data={
+                        "item": item,
+                        "photos": photos,
+                        "jsonld": self._jsonld(site, item, photos),
+                        "og_image": photos[0].photo.largest().url if photos else None,
+                        "section": LIST_KEY,
+                    },
+                    revised=item.revised,
+                    crumbs=[(tr("Photo galleries"), f"{item.lang}/galleries/")],
+                    source=item.path,
+                    item=item,
+                )
+            )
+        for lang in site.languages:
+            tr = catalogs.translator(lang.code)
+            entries = listing(site, groups, lang.code)
+            pages.append(
+                OutputPage(
+                    key=LIST_KEY,
+                    lang=lang.code,
+                    url=f"{lang.code}/galleries/",
+                    template="gallery_list.html",
+                    title=tr("Photo galleries"),
+                    data={"entries": entries},
+                    revised=max((e.item.revised for e in entries), default=None),
+                )
+            )
+        return pages
+
+    def _jsonld(self, site, item, photos):
+        return {
+            "@context": "https://schema.org",
+            "@type": "ImageGallery",
+            "name": item.title,
+            "description": item.summary or item.title,
+            "inLanguage": site.language[item.lang].html_lang,
+            "datePublished": item.date.isoformat(),
+            "image": [
+                {
+                    "@type": "ImageObject",
+                    "contentUrl": p.photo.largest().url,
+                    "width": p.photo.largest().width,
+                    "height": p.photo.largest().height,
+                    "caption": p.caption or p.alt,
+                }
+                for p in photos
+            ],
+        }
