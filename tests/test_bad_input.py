@@ -159,3 +159,37 @@ def test_forum_participants_not_a_whole_number(site):
 def test_release_naming_a_forum_that_does_not_exist(site):
     rebuild_fails(site, "press/2025/orphan.en.md", "Title: T\nDate: 2025-07-30 14:30\nForum: forum-zz\n\nx\n",
                   "orphan.en.md:3: error: Forum: 'forum-zz' names no forum in content/forums/. Fix: use the file name of a forum page")
+
+
+def _gallery(site, text, photos=("stage.jpg",)):
+    content, _ = site
+    folder = content / "galleries" / "bad"
+    folder.mkdir(parents=True)
+    for name in photos:
+        (folder / name).write_bytes((content / "galleries" / "forum-a" / "stage.jpg").read_bytes())
+    (folder / "index.tc.md").write_text("Title: 壞\nDate: 2025-07-30 14:30\n\n![相片](stage.jpg)\n", encoding="utf-8")
+    return "galleries/bad/index.en.md", "Title: Bad\nDate: 2025-07-30 14:30\n\n" + text
+
+
+def test_gallery_photo_that_does_not_exist(site):
+    rebuild_fails(site, *_gallery(site, '![A stage](missing.jpg "x")\n'), "index.en.md: error: photo: the photo 'missing.jpg' is not in the gallery's folder.")
+
+
+def test_gallery_photo_without_alt_text(site):
+    rebuild_fails(site, *_gallery(site, '![](stage.jpg "x")\n'), "index.en.md: error: photo: the photo 'stage.jpg' has no alt text.")
+
+
+def test_gallery_path_leaving_the_folder(site):
+    rebuild_fails(site, *_gallery(site, '![A stage](../forum-a/stage.jpg)\n'), "index.en.md: error: photo: '../forum-a/stage.jpg' is not a file in the gallery's folder.")
+
+
+def test_corrupt_photo(site):
+    path, text = _gallery(site, "![A stage](stage.jpg)\n![Broken](broken.jpg)\n")
+    content, _ = site
+    (content / "galleries" / "bad" / "broken.jpg").write_bytes(b"\xff\xd8\xff\xe0 this is not really a jpeg")
+    rebuild_fails(site, path, text, "broken.jpg: error:")
+
+
+def test_release_naming_a_gallery_that_does_not_exist(site):
+    rebuild_fails(site, "press/2025/nogallery.en.md", "Title: T\nDate: 2025-07-30 14:30\nGallery: nowhere\n\nx\n",
+                  "nogallery.en.md:3: error: Gallery: 'nowhere' names no gallery in content/galleries/.")

@@ -94,7 +94,8 @@ class GalleriesGenerator(SourceGenerator):
         self._warn_unlisted(site, listed)
         cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"))
         result = process_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache)
-        self.encoded, self.reused = result.encoded, result.reused
+        if jobs:
+            print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)
         for item, refs in wanted:
             sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]

@@ -19,9 +19,6 @@ ARTIFACT_NOTES = pytest.StashKey[list]()  # lines for the terminal summary
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", "browser: drives headless Chromium (Playwright)")
-    config.addinivalue_line("markers", "vnu: runs the Nu HTML Checker (Java)")
-    config.addinivalue_line("markers", "lighthouse: runs Lighthouse (Node); the slowest part")
     config.stash[ARTIFACT_NOTES] = []
 
 

@@ -50,8 +50,8 @@ PAGE_TYPES = [
     PageType("sitemap", r"/{lang}/sitemap/"),
     PageType("forum-list", r"/{lang}/forums/"),
     PageType("forum", r"/{lang}/forums/[^/]+/", screenshot=True),
-    # Galleries, when they come:
-    # PageType("gallery", r"/{lang}/galleries/[^/]+/", screenshot=True),
+    PageType("gallery-list", r"/{lang}/galleries/"),
+    PageType("gallery", r"/{lang}/galleries/[^/]+/", screenshot=True),
     PageType("standing", r"/{lang}/[^/]+/", screenshot=True),
 ]
 

@@ -86,8 +86,15 @@
     previous.addEventListener("click", function () { show(current - 1); });
     next.addEventListener("click", function () { show(current + 1); });
     close.addEventListener("click", function () { dialog.close(); });
+    var controls = [close, previous, next];
     dialog.addEventListener("keydown", function (event) {
-      if (event.key === "ArrowLeft") {
+      if (event.key === "Tab") {
+        // keep focus among the viewer's buttons (the browser alone would let it reach its own toolbar)
+        var at = controls.indexOf(document.activeElement);
+        var step = event.shiftKey ? -1 : 1;
+        event.preventDefault();
+        controls[(at + step + controls.length) % controls.length].focus();
+      } else if (event.key === "ArrowLeft") {
         event.preventDefault();
         show(current - 1);
       } else if (event.key === "ArrowRight") {
