@@ -89,3 +89,13 @@ def test_last_revision_date_is_never_in_the_future(fixture_site):
     # forum-b is dated 2027; the build date is 2026-01-01
     footer = fixture_site.page("/en/forums/forum-b/").select_one(".sl-footer__revised time")
     assert footer.get_text() == "1 January 2026"
+
+
+def test_forums_have_an_atom_feed_per_language_linked_from_every_page(fixture_site):
+    import feedparser
+
+    feed = feedparser.parse((fixture_site.output / "tc" / "forums" / "feed.xml").read_bytes())
+    assert not feed.bozo, feed.get("bozo_exception")
+    assert [e.link for e in feed.entries] == ["/tc/forums/forum-a/"]
+    heads = [link["href"] for link in fixture_site.page("/tc/about/").select('link[type="application/atom+xml"]')]
+    assert heads == ["/tc/press/feed.xml", "/tc/forums/feed.xml"]

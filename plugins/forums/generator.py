@@ -169,6 +169,18 @@ class ForumsGenerator(SourceGenerator):
                     revised=max((e.item.revised for e in shown), default=None),
                 )
             )
+            own = sorted((g.items[code] for g in upcoming + past if code in g.items), key=lambda i: i.date, reverse=True)
+            pages.append(
+                OutputPage(
+                    key=f"{LIST_KEY}:feed",
+                    lang=code,
+                    url=f"{code}/forums/feed.xml",
+                    template="atom.xml",
+                    title=tr("Forums"),
+                    data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/forums", "html_url": f"{code}/forums/"},
+                    revised=min(max((i.revised for i in own), default=site.build_date), site.build_date),
+                )
+            )
             in_lang = [g.best(code, site.languages) for g in upcoming + past]
             pages.append(
                 OutputPage(

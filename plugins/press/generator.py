@@ -136,7 +136,7 @@ class PressGenerator(SourceGenerator):
                     url=f"{code}/press/feed.xml",
                     template="atom.xml",
                     title=tr("Press releases"),
-                    data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/press"},
+                    data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/press", "html_url": f"{code}/press/"},
                     revised=max((item.revised for item in own), default=None),
                 )
             )
