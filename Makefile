@@ -11,7 +11,7 @@ LOCALES := zh_Hant_HK zh_Hans_HK
 BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
 
 .DEFAULT_GOAL := help
-.PHONY: sample-photos help html serve devserver test check-site system-deps clean translations publish
+.PHONY: bench sample-photos help html serve devserver test check-site system-deps clean translations publish
 
 help:
 	@echo "make serve       build the sample site and serve it on http://$(HOST):$(PORT)/"
@@ -99,6 +99,10 @@ test: $(VENV)/.requirements-test system-deps node_modules/.installed sample-phot
 
 check-site: $(VENV)/.requirements-test system-deps node_modules/.installed html
 	$(BIN)/python -m tests.quality.check_site $(OUTPUT)
+
+# Build-speed benchmark (not a test: this machine is shared and noisy); see docs/performance.md.
+bench: $(VENV)/.requirements
+	$(BIN)/python -m bench $(BENCH_ARGS)
 
 clean:
 	rm -rf $(OUTPUT) .cache .staging-* .retired-* .pytest_cache $(ARTIFACTS)
