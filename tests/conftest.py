@@ -21,3 +21,16 @@ def fixture_site(tmp_path_factory):
     result = build(content, work / "output", "PRESS_PER_PAGE=2", env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
     assert result.returncode == 0, result.text
     return result
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Chromium for every browser test (Playwright's sync API allows one at a time)."""
+    from tests.quality import browser as browser_tools
+    from tests.quality.tools import MissingTool
+
+    try:
+        with browser_tools.launch() as browser:
+            yield browser
+    except MissingTool as error:
+        raise pytest.fail.Exception(str(error), pytrace=False) from None

@@ -64,7 +64,7 @@ def test_hreflang_is_reciprocal_on_every_page(fixture_site):
         url = "/" + str(path.relative_to(fixture_site.output)).removesuffix("index.html")
         soup = fixture_site.page(url)
         alternates[url] = {link["hreflang"]: link["href"] for link in soup.select("link[rel=alternate][hreflang]")}
-    assert len(alternates) == 46  # the root, and 45 pages in one language or more
+    assert len(alternates) == 53  # the root, its 404, and 51 pages in one language or more
     for url, links in alternates.items():
         assert url in links.values(), f"{url} does not list itself among its alternates"
         for hreflang, target in links.items():

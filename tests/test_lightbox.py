@@ -2,15 +2,14 @@
 
 import pytest
 
-from tests.quality.browser import launch
 from tests.quality.server import serve
 
 pytestmark = pytest.mark.browser
 
 
-def test_lightbox_opens_steps_closes_and_restores_focus_with_the_keyboard(fixture_site):
-    with serve(fixture_site.output) as base, launch() as browser:
-        page = browser.new_page(viewport={"width": 1280, "height": 800})
+def test_lightbox_opens_steps_closes_and_restores_focus_with_the_keyboard(fixture_site, chromium_browser):
+    with serve(fixture_site.output) as base:
+        page = chromium_browser.new_page(viewport={"width": 1280, "height": 800})
         errors = []
         page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
         page.goto(base + "/en/galleries/forum-a/")
@@ -34,13 +33,15 @@ def test_lightbox_opens_steps_closes_and_restores_focus_with_the_keyboard(fixtur
         assert not dialog.evaluate("d => d.open")
         assert page.evaluate("document.activeElement === document.querySelector('.js-gallery-link')")
         assert errors == []
+        page.close()
 
 
-def test_without_javascript_thumbnails_are_links_to_the_large_photo(fixture_site):
-    with serve(fixture_site.output) as base, launch() as browser:
-        context = browser.new_context(java_script_enabled=False)
+def test_without_javascript_thumbnails_are_links_to_the_large_photo(fixture_site, chromium_browser):
+    with serve(fixture_site.output) as base:
+        context = chromium_browser.new_context(java_script_enabled=False)
         page = context.new_page()
         page.goto(base + "/en/galleries/forum-a/")
         href = page.locator(".js-gallery-link").first.get_attribute("href")
         response = page.request.get(base + href)
         assert response.ok and response.headers["content-type"] == "image/jpeg"
+        context.close()

@@ -69,12 +69,6 @@ def artifacts(request):
 
 
 @pytest.fixture(scope="session")
-def chromium_browser():
-    with tools_needed(), browser_tools.launch() as browser:
-        yield browser
-
-
-@pytest.fixture(scope="session")
 def audits(chromium_browser, base_url, representatives):
     """Each representative page loaded once: axe-core, requests to other hosts, console errors."""
     with tools_needed(), browser_tools.new_tab(chromium_browser, base_url) as tab:

@@ -48,10 +48,13 @@ PAGE_TYPES = [
     PageType("press-year", r"/{lang}/press/\d{4}/"),
     PageType("release", r"/{lang}/press/\d{4}/[^/]+/", screenshot=True, lighthouse=True),
     PageType("sitemap", r"/{lang}/sitemap/"),
+    PageType("not-found", r"/{lang}/404\.html"),
+    PageType("root-not-found", r"/404\.html", chrome=False),
     PageType("forum-list", r"/{lang}/forums/"),
     PageType("forum", r"/{lang}/forums/[^/]+/", screenshot=True),
     PageType("gallery-list", r"/{lang}/galleries/"),
     PageType("gallery", r"/{lang}/galleries/[^/]+/", screenshot=True),
+    PageType("search", r"/{lang}/search/"),
     PageType("standing", r"/{lang}/[^/]+/", screenshot=True),
 ]
 

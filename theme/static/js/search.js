@@ -179,12 +179,15 @@
       search(input.value);
     });
 
+    // Load Pagefind while the first word is typed, not for every visit: it is ready by Enter.
+    input.addEventListener("input", function () {
+      load().catch(fail);
+    }, { once: true });
+
     var initial = queryOf(window.location.href);
     input.value = initial;
     if (initial) {
       search(initial);
-    } else {
-      load().catch(fail); // the index is ready by the time a word is typed
     }
   }
 
