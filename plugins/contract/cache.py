@@ -1,8 +1,10 @@
-"""A cache of parsed sources, keyed on each file's bytes.
+"""A cache of derived values (parsed sources, conversions), keyed on the bytes they come from.
 
 Keying on content (not on modification times) means a cache can never
-serve a stale parse, and a file touched without change costs only a hash.
-Entries a build did not use are dropped when the cache is saved.
+serve a stale value, and a file touched without change costs only a hash.
+Entries a build did not use are dropped when the cache is saved.  The
+fingerprint names everything else the values depend on (settings, code):
+a cache saved under another fingerprint is ignored.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ logger = logging.getLogger(__name__)
 CACHE_VERSION = 1
 
 
-class SourceCache:
+class KeyedCache:
     def __init__(self, path: str | None, fingerprint: str):
         self.path = path
         self.fingerprint = f"{CACHE_VERSION}:{fingerprint}"
@@ -31,9 +33,10 @@ class SourceCache:
                 if stored_fingerprint == self.fingerprint:
                     self._old = entries
             except Exception:  # a damaged cache is only a slower build
-                logger.info("source cache %s unreadable; rebuilding it", path)
+                logger.info("cache %s unreadable; rebuilding it", path)
 
-    def get(self, data: bytes, parse):
+    def get(self, data: bytes, compute):
+        """The value for ``data``: from this build, the saved cache, or ``compute()``."""
         key = hashlib.sha256(data).digest()
         if key in self._new:
             value = self._new[key]
@@ -41,7 +44,7 @@ class SourceCache:
             value = self._new[key] = self._old[key]
             self.hits += 1
         else:
-            value = self._new[key] = parse()
+            value = self._new[key] = compute()
             self.misses += 1
         return value
 

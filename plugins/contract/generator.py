@@ -17,7 +17,7 @@ import re
 from pelican.contents import Content
 from pelican.generators import Generator
 
-from .cache import SourceCache
+from .cache import KeyedCache
 from .model import Item, Site
 from .problems import SourceError
 from . import reader as reader_module
@@ -49,7 +49,7 @@ def reader_for(context) -> SourceReader:
     return context["_source_reader"]
 
 
-def cache_for(context) -> SourceCache:
+def cache_for(context) -> KeyedCache:
     if "_source_cache" not in context:
         path = None
         if context.get("CACHE_CONTENT"):
@@ -57,7 +57,7 @@ def cache_for(context) -> SourceCache:
         # The parse depends on the Markdown settings and on the reader's own code.
         with open(reader_module.__file__, "rb") as handle:
             code = hashlib.sha256(handle.read()).hexdigest()
-        context["_source_cache"] = SourceCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
+        context["_source_cache"] = KeyedCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
 
 

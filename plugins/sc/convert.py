@@ -1,52 +1,31 @@
 from __future__ import annotations
 
 import dataclasses
-import hashlib
-import os
-import pickle
 
 import opencc
 
+from contract.cache import KeyedCache
+
 
 class Converter:
-    """OpenCC with a cache keyed on the text (and the configuration)."""
+    """OpenCC with a cache keyed on the text converted (and the configuration)."""
 
     def __init__(self, config: str, cache_path: str | None):
-        self.config = config
         self._opencc = opencc.OpenCC(config)
-        self.cache_path = cache_path
-        self._old: dict = {}
-        self._new: dict = {}
-        self.converted = 0
-        if cache_path and os.path.exists(cache_path):
-            try:
-                with open(cache_path, "rb") as handle:
-                    stored_config, self._old = pickle.load(handle)
-                if stored_config != config:
-                    self._old = {}
-            except Exception:
-                self._old = {}
+        self._cache = KeyedCache(cache_path, f"opencc:{config}")
+
+    @property
+    def converted(self) -> int:
+        """Texts converted by OpenCC in this build (not found in the cache)."""
+        return self._cache.misses
 
     def __call__(self, text: str) -> str:
         if not text:
             return text
-        key = hashlib.sha256(text.encode("utf-8")).digest()
-        if key not in self._new:
-            if key in self._old:
-                self._new[key] = self._old[key]
-            else:
-                self._new[key] = self._opencc.convert(text)
-                self.converted += 1
-        return self._new[key]
+        return self._cache.get(text.encode("utf-8"), lambda: self._opencc.convert(text))
 
     def save(self) -> None:
-        if not self.cache_path:
-            return
-        os.makedirs(os.path.dirname(self.cache_path), exist_ok=True)
-        temporary = f"{self.cache_path}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump((self.config, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.cache_path)
+        self._cache.save()
 
 
 def convert_value(value, convert):
