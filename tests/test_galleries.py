@@ -85,3 +85,11 @@ def test_a_rebuild_encodes_no_photo_again(fixture_site, tmp_path):
                   cache=fixture_site.output.parent / "cache", env=environ(SOURCE_DATE_EPOCH="1767196800"))
     assert again.returncode == 0, again.text
     assert "images: encoded 0" in again.text
+
+
+def test_gallery_page_offers_its_cover_as_open_graph_image(fixture_site):
+    page = fixture_site.page("/en/galleries/forum-a/")
+    image = page.select_one('meta[property="og:image"]')["content"]
+    assert image.startswith("/media/galleries/forum-a/stage-") and image.endswith(".jpg")
+    assert page.select_one('meta[property="og:image:width"]')["content"] == "960"
+    assert page.select_one('meta[property="og:image:alt"]')["content"] == "A speaker at a lectern in front of a chart"
