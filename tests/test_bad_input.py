@@ -103,7 +103,7 @@ def test_file_that_is_not_utf8(site):
 def test_misspelt_field(site):
     rebuild_fails(site, "press/2025/spelling.en.md", "Title: T\nDate: 2025-07-30 14:30\nSumary: s\n\nBody.\n",
                   "spelling.en.md:3: error: Sumary: 'Sumary' is not a field of a press release. Fix: check the spelling; "
-                  "the fields are Title, Date, Summary, Tags, Modified, Forum, Gallery.")
+                  "the fields are Title, Date, Summary, Tags, Modified, Forum, Gallery, Status, Aliases.")
 
 
 def test_release_in_the_wrong_year_folder(site):
@@ -193,3 +193,12 @@ def test_corrupt_photo(site):
 def test_release_naming_a_gallery_that_does_not_exist(site):
     rebuild_fails(site, "press/2025/nogallery.en.md", "Title: T\nDate: 2025-07-30 14:30\nGallery: nowhere\n\nx\n",
                   "nogallery.en.md:3: error: Gallery: 'nowhere' names no gallery in content/galleries/.")
+
+
+def test_a_draft_is_listed_and_not_published(site):
+    content, output = site
+    (content / "press/2025/draft.en.md").write_text("Title: Not yet\nDate: 2025-07-30 14:30\nStatus: draft\n\nx\n", encoding="utf-8")
+    result = build(content, output)
+    assert result.returncode == 0, result.text
+    assert "draft.en.md:3: warning: Status: is a draft, so it is not published." in result.stderr
+    assert not (output / "en" / "press" / "2025" / "draft").exists()

@@ -9,7 +9,7 @@ import os
 
 from pelican import signals
 
-from .fields import CommaList, DateTime, Field, Schema, Text, Url, WholeNumber  # noqa: F401
+from .fields import Choice, CommaList, DateTime, Field, Schema, Text, Url, WholeNumber  # noqa: F401
 from .generator import SourceGenerator, cache_for, shown_path  # noqa: F401
 from .model import Group, Item, Language, OutputPage, Section, Site  # noqa: F401
 

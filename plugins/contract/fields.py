@@ -83,6 +83,17 @@ class Url(Field):
         return value
 
 
+@dataclass(frozen=True)
+class Choice(Field):
+    choices: tuple[str, ...] = ()
+
+    def parse(self, raw: str) -> str:
+        value = super().parse(raw).lower()
+        if value not in self.choices:
+            raise FieldError(f'"{raw.strip()}" is not one of {", ".join(self.choices)}.', f"write one of: {', '.join(self.choices)}.")
+        return value
+
+
 class CommaList(Field):
     def parse(self, raw: str) -> tuple[str, ...]:
         value = super().parse(raw)
@@ -91,12 +102,20 @@ class CommaList(Field):
         return tuple(part for part in parts if part)
 
 
+def common_fields() -> list[Field]:
+    """Fields every content type accepts (the editor workflow and moved content)."""
+    return [
+        Choice("Status", example="draft", choices=("published", "draft")),
+        CommaList("Aliases", example="/en/press/2025/old-name/"),
+    ]
+
+
 class Schema:
-    """The fields one content type accepts."""
+    """The fields one content type accepts: its own, then the common ones."""
 
     def __init__(self, label: str, fields: list[Field]):
         self.label = label  # "press release", for messages
-        self.fields = {f.key: f for f in fields}
+        self.fields = {f.key: f for f in [*fields, *common_fields()]}
 
     def extend(self, fields: list[Field]) -> None:
         for f in fields:

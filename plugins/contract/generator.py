@@ -139,6 +139,15 @@ class SourceGenerator(Generator):
         fields = self.schema.check(header, shown, self.log)
         if fields is None:
             return None
+        if fields.get("status") == "draft":
+            self.log.warning(
+                shown,
+                "is a draft, so it is not published.",
+                line=header.fields["status"].line,
+                field="Status",
+                fix="remove the Status line (or write 'Status: published') when it is ready.",
+            )
+            return None
         url = self.url(lang, key, fields)
         body = Body(
             content=html,
