@@ -93,3 +93,20 @@ def test_gallery_page_offers_its_cover_as_open_graph_image(fixture_site):
     assert image.startswith("/media/galleries/forum-a/stage-") and image.endswith(".jpg")
     assert page.select_one('meta[property="og:image:width"]')["content"] == "960"
     assert page.select_one('meta[property="og:image:alt"]')["content"] == "A speaker at a lectern in front of a chart"
+
+
+def test_a_gallery_missing_one_languages_index_is_named_with_the_fix(fixture_site, tmp_path):
+    import shutil
+
+    from tests.helpers import build
+
+    content = tmp_path / "content"
+    shutil.copytree(fixture_site.output.parent / "content", content)
+    (content / "galleries" / "forum-a" / "index.tc.md").unlink()
+    result = build(content, tmp_path / "out", cache=fixture_site.output.parent / "cache")
+    assert result.returncode == 0, result.text
+    assert any(
+        "galleries/forum-a/index.en.md: warning: has no Traditional Chinese (tc) translation" in line
+        and "add " in line and "galleries/forum-a/index.tc.md" in line
+        for line in result.stderr.splitlines()
+    ), result.stderr
