@@ -16,10 +16,14 @@ BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
 help:
 	@echo "make serve       build the sample site and serve it on http://$(HOST):$(PORT)/"
 	@echo "make html        build the site into $(OUTPUT)/"
-	@echo "make devserver   serve and rebuild on every change"
+	@echo "make devserver   serve, rebuild on every save and reload the open page"
+	@echo "make new-press TITLE=...   (also new-forum TITLE=..., new-gallery NAME=...) start an item"
+	@echo "make check       check all content, write nothing"
+	@echo "make publish     build for publishing (SITEURL=https://...), then rsync_upload or s3_upload"
 	@echo "make test        run the whole test suite"
 	@echo "make check-site  build, then check every page (axe, HTML, links, requests)"
 	@echo "make translations  update the message catalogs from the templates"
+	@echo "make bench       measure build speed against core Pelican (BENCH_ARGS=--quick)"
 	@echo "make clean       remove the built site and caches"
 
 # -- set-up: a virtual environment with the pinned dependencies ---------------
@@ -50,16 +54,46 @@ sample-photos: $(VENV)/.requirements
 html: $(VENV)/.requirements sample-photos
 	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain
 
+# Publishing: publishconf.py (absolute SITEURL from the environment; .gz and .br beside every text
+# file). The time of the last commit is the build's "now" (SOURCE_DATE_EPOCH, unless already set),
+# so two builds of one commit write the same bytes.
 publish: $(VENV)/.requirements sample-photos
-	$(PELICAN) content -s publishconf.py -o $(OUTPUT) --log-handler plain
+	@epoch="$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}"; \
+	if [ -z "$$epoch" ]; then echo "make publish: warning: no git commit and no SOURCE_DATE_EPOCH; the build date is the clock's, so two builds will differ." >&2; fi; \
+	echo "SOURCE_DATE_EPOCH=$$epoch $(PELICAN) content -s publishconf.py -o $(OUTPUT) --log-handler plain"; \
+	SOURCE_DATE_EPOCH="$$epoch" $(PELICAN) content -s publishconf.py -o $(OUTPUT) --log-handler plain
+
+# Uploads of the published site (tools/upload.sh): new files first, then pages, stale files last.
+# RSYNC_TARGET=user@host:/path and S3_BUCKET=s3://bucket[/prefix] are read from the environment.
+UPLOAD := bash tools/upload.sh
+.PHONY: rsync_upload s3_upload
+
+rsync_upload:
+	@$(UPLOAD) --check rsync
+	@$(MAKE) --no-print-directory publish
+	$(UPLOAD) rsync $(OUTPUT)
+
+s3_upload:
+	@$(UPLOAD) --check s3
+	@$(MAKE) --no-print-directory publish
+	$(UPLOAD) s3 $(OUTPUT)
 
 serve: html
 	@echo "Serving $(OUTPUT)/ on http://$(HOST):$(PORT)/ (Ctrl-C stops)"
 	$(BIN)/python -m http.server $(PORT) --bind $(HOST) --directory $(OUTPUT)
 
+# Serves $(OUTPUT)/, rebuilds on every save (drafts and scheduled releases shown) and reloads open pages.
 devserver: $(VENV)/.requirements sample-photos
-	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain \
-	  --autoreload --listen --bind $(HOST) --port $(PORT) -e STRICT_BUILD=false
+	$(BIN)/python tools/devserver.py --host $(HOST) --port $(PORT) --content content --output $(OUTPUT)
+
+# -- editing: start a new item (en and tc, as drafts), check everything without writing -----------
+# TITLE and NAME reach the script through the environment (make exports command-line variables).
+.PHONY: new-press new-forum new-gallery check
+new-press new-forum new-gallery: $(VENV)/.requirements
+	@$(BIN)/python tools/new_content.py $(@:new-%=%)
+
+check: $(VENV)/.requirements sample-photos
+	@$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain -e CHECK_ONLY=true
 
 translations: $(VENV)/.requirements
 	$(BIN)/pybabel extract -F theme/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \

@@ -54,7 +54,7 @@ LANGUAGES = {
 # -- the build -----------------------------------------------------------------
 PELICAN_CLASS = "outputs.SiteBuild"
 PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
-PLUGINS = ["contract", "press", "forums", "galleries", "pages", "sc", "i18n", "seo", "search", "outputs"]
+PLUGINS = ["contract", "press", "forums", "galleries", "pages", "sc", "redirects", "i18n", "seo", "search", "outputs"]
 # OpenCC configuration for Traditional -> Simplified: Hong Kong variants, with phrase tables.
 # It keeps Hong Kong wording (資訊科技 -> 资讯科技, not the Mainland 信息技术), as HK government sites do.
 SC_CONVERSION = "hk2sp"
@@ -90,3 +90,12 @@ FEED_ITEMS = 20  # newest releases in each language's Atom feed
 CALENDAR_DOMAIN = "smartlab.gov.hk"  # the right-hand side of calendar event UIDs: keep it stable
 NAV_PAGES = ["about"]  # standing pages in the main navigation, after the sections
 FOOTER_PAGES = ["important-notices", "privacy-policy", "accessibility", "contact"]
+
+# -- the editor workflow: make check, make devserver, scheduled releases ----------
+# Content types whose items dated after the build are held back until then (listed as warnings).
+# Not forums (an upcoming forum is the news) nor galleries (releases name them by folder).
+SCHEDULED_KINDS = ["press"]
+PREVIEW = False  # True also publishes drafts and scheduled items: make devserver only, never publishing
+CHECK_ONLY = False  # True reads, plans and checks everything, writes nothing (make check)
+# The development server adds livereload.js to the pages it serves; it is never published.
+IGNORE_FILES = [*IGNORE_FILES, "livereload.js"]

@@ -1,4 +1,8 @@
-"""Settings for publishing: pelicanconf.py plus an absolute SITEURL."""
+"""Settings for publishing (`make publish`): pelicanconf.py plus an absolute SITEURL and precompression.
+
+Two builds of the same commit write the same bytes: the Makefile sets SOURCE_DATE_EPOCH to the
+time of the last commit, which the build uses as its "now" (contract.model.build_date).
+"""
 
 import os
 import sys
@@ -6,7 +10,24 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 from pelicanconf import *  # noqa: E402,F403
+from pelicanconf import PLUGINS  # noqa: E402
 
 SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 if not SITEURL:
     sys.exit("publishconf.py: SITEURL is not set. Fix: run e.g. SITEURL=https://smartlab.example.gov.hk make publish")
+PREVIEW = False  # drafts and scheduled releases are never published, whatever pelicanconf.py says
+
+# -- precompression (pip package pelican-precompress) ------------------------------------------
+# Every text file gets a .gz and a .br beside it, for servers that send them as they are
+# (nginx gzip_static/brotli_static, Apache with mod_rewrite). The plugin runs after every other
+# `finalized` receiver (search indexing included), in the staging folder, before the swap.
+PLUGINS = [*PLUGINS, "pelican.plugins.precompress"]
+PRECOMPRESS_GZIP = True  # written by zlib with no file name and a zero time: the same bytes every build
+PRECOMPRESS_BROTLI = True
+PRECOMPRESS_ZOPFLI = False  # explicit: installing zopfli would otherwise replace gzip
+PRECOMPRESS_ZSTANDARD = False  # explicit: Python 3.14 would otherwise turn it on
+PRECOMPRESS_OVERWRITE = False  # the staging folder is new: nothing to overwrite
+PRECOMPRESS_MIN_SIZE = 20
+PRECOMPRESS_TEXT_EXTENSIONS = {
+    ".html", ".css", ".js", ".mjs", ".json", ".xml", ".atom", ".rss", ".txt", ".svg", ".ics", ".webmanifest",
+}

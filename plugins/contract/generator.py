@@ -84,6 +84,46 @@ class SourceGenerator(Generator):
         return True
 
     # -- the same for every content type ----------------------------------
+    def held_back(self, fields: dict, header, shown: str) -> bool:
+        """Whether a draft or a scheduled item stays unpublished; either is listed as a warning.
+
+        A scheduled item is one of a kind in ``SCHEDULED_KINDS`` (press releases)
+        dated after the build date.  With ``PREVIEW`` (the development server)
+        both are published, and still listed so that the preview is not mistaken
+        for the site as it will be published.
+        """
+        preview = bool(self.settings.get("PREVIEW"))
+        if fields.get("status") == "draft":
+            line = header.fields["status"].line
+            if preview:
+                self.log.warning(shown, "is a draft: shown in this preview only, not published.", line=line, field="Status")
+                return False
+            self.log.warning(
+                shown,
+                "is a draft, so it is not published.",
+                line=line,
+                field="Status",
+                fix="remove the Status line (or write 'Status: published') when it is ready.",
+            )
+            return True
+        date = fields.get("date")
+        if date is None or self.kind not in self.settings.get("SCHEDULED_KINDS", ()) or date <= self.site.build_date:
+            return False
+        line = header.fields["date"].line
+        when = f"{date:%Y-%m-%d %H:%M}"
+        if preview:
+            self.log.warning(shown, f"scheduled for {when}: shown in this preview only, not published yet.", line=line, field="Date")
+            return False
+        self.log.warning(
+            shown,
+            f"scheduled for {when}: not published yet.",
+            line=line,
+            field="Date",
+            fix="nothing to do if the date is right: the first build after that time publishes it; "
+            "to see it now, preview it with 'make devserver'.",
+        )
+        return True
+
     def generate_context(self):
         for rel in sorted(self.get_files([self.folder], extensions=False)):
             rel = os.path.normpath(rel).replace(os.sep, "/")
@@ -139,14 +179,7 @@ class SourceGenerator(Generator):
         fields = self.schema.check(header, shown, self.log)
         if fields is None:
             return None
-        if fields.get("status") == "draft":
-            self.log.warning(
-                shown,
-                "is a draft, so it is not published.",
-                line=header.fields["status"].line,
-                field="Status",
-                fix="remove the Status line (or write 'Status: published') when it is ready.",
-            )
+        if self.held_back(fields, header, shown):
             return None
         url = self.url(lang, key, fields)
         body = Body(

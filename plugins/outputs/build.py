@@ -11,12 +11,18 @@ output → finalized) with three differences:
   exits non-zero when any is an error (``STRICT_BUILD``; the development
   server turns it off to keep watching);
 * it runs only this project's generators and Pelican's static one.
+
+With ``CHECK_ONLY`` (``make check``) it reads and plans the whole site, runs
+every check, prints the problems and a one-line summary, and writes nothing:
+no staging folder beside ``output/`` and no rendering (exit 1 on errors).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -27,6 +33,40 @@ from pelican.generators import StaticGenerator
 from pelican.plugins import signals
 
 from contract.model import Site
+from contract.problems import ERROR, Problem, ProblemLog
+
+_QUOTED_RE = re.compile(r"'([^']+)'")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
+
+
+def located(problem: Problem) -> Problem:
+    """``problem`` with the line of its source it is about, when the check gave none and it can be found.
+
+    The line of the header field the problem names, else the first line that refers
+    to the file name the message quotes (a photo of a gallery).  File-level problems
+    (a file name, a missing translation) keep no line.
+    """
+    if problem.line is not None or not problem.path.endswith(".md") or not os.path.isfile(problem.path):
+        return problem
+    try:
+        with open(problem.path, encoding="utf-8") as handle:
+            lines = handle.read().split("\n")
+    except (OSError, UnicodeDecodeError):
+        return problem
+    header_end = next((index for index, text in enumerate(lines) if not text.strip()), len(lines))
+    if problem.field:
+        key = f"{problem.field.lower()}:"
+        for number, text in enumerate(lines[:header_end], start=1):
+            if text.lower().startswith(key):
+                return dataclasses.replace(problem, line=number)
+    for name in _QUOTED_RE.findall(problem.message):
+        for number, text in enumerate(lines, start=1):
+            if f"]({name}" in text:
+                return dataclasses.replace(problem, line=number)
+    return problem
 
 
 class _ErrorCounter(logging.Handler):
@@ -62,17 +102,22 @@ class SiteBuild(Pelican):
     def run(self):
         started = time.perf_counter()
         final = os.path.abspath(self.settings["OUTPUT_PATH"])
-        parent = os.path.dirname(final)
-        os.makedirs(parent, exist_ok=True)
-        for stale in os.listdir(parent):  # left by a build that was killed
-            if stale.startswith((".staging-", ".retired-")):
-                shutil.rmtree(os.path.join(parent, stale), ignore_errors=True)
-        staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
+        check_only = bool(self.settings.get("CHECK_ONLY"))
+        if check_only:
+            # Planning still processes the photos (into this scratch folder): nothing goes near output/.
+            staging = tempfile.mkdtemp(prefix="site-check-")
+        else:
+            parent = os.path.dirname(final)
+            os.makedirs(parent, exist_ok=True)
+            for stale in os.listdir(parent):  # left by a build that was killed
+                if stale.startswith((".staging-", ".retired-")):
+                    shutil.rmtree(os.path.join(parent, stale), ignore_errors=True)
+            staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
         counter = _ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
-            site = self._run_stages()
+            site = self._run_stages(write=not check_only)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -80,6 +125,10 @@ class SiteBuild(Pelican):
             logging.getLogger().removeHandler(counter)
             self.output_path = self.settings["OUTPUT_PATH"] = final
 
+        if check_only:
+            shutil.rmtree(staging, ignore_errors=True)
+            self._report_check(site, counter.count)
+            return
         site.log.print()
         errors = len(site.log.errors) + counter.count
         if errors:
@@ -99,7 +148,24 @@ class SiteBuild(Pelican):
             + (f" ({len(site.log.warnings)} warning(s) above)." if site.log.warnings else "."),
         )
 
-    def _run_stages(self) -> Site:
+    def _report_check(self, site: Site, logged_errors: int) -> None:
+        """``CHECK_ONLY``: every problem, pointed at its line where the check did not say, and a summary."""
+        log = ProblemLog([located(problem) for problem in site.log.problems])
+        log.print()
+        shown = {problem.format(): problem.level for problem in log.problems}
+        errors = sum(1 for level in shown.values() if level == ERROR) + logged_errors
+        warnings = len(shown) - (errors - logged_errors)
+        sources = sum(1 for item in site.items if not item.derived_from)
+        summary = (
+            f"Checked {_count(sources, 'source')} ({_count(len(site.pages), 'page')} planned): "
+            f"{_count(errors, 'error')}, {_count(warnings, 'warning')}; nothing was written."
+        )
+        if errors:
+            print(summary, file=sys.stderr)
+            raise SystemExit(1)
+        print(summary)
+
+    def _run_stages(self, write: bool = True) -> Site:
         context = self.settings.copy()
         context["generated_content"] = {}
         context["static_links"] = set()
@@ -116,8 +182,8 @@ class SiteBuild(Pelican):
                 generator.generate_context()
         # 2. plan: translation groups, pages of every language, checks
         signals.all_generators_finalized.send(generators)
-        # 3. render and write (skipped by the renderer when there are errors)
-        if not site.log.errors:
+        # 3. render and write (skipped by the renderer when there are errors, and by CHECK_ONLY)
+        if write and not site.log.errors:
             writer = self._get_writer()
             for generator in generators:
                 if hasattr(generator, "generate_output"):

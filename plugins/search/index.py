@@ -27,6 +27,7 @@ Traditional query also finds pages that hold its characters apart.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import re
 import shutil
@@ -171,7 +172,18 @@ def index_site(site: Site, output: str, settings) -> None:
     if indexed_count != sum(written.values()):
         site.log.error("search", f"Pagefind indexed {indexed_count} of the {sum(written.values())} pages given to it.")
         return
+    _sort_entry(bundle)
     print(f"search: indexed {indexed_count} pages in {len(written)} languages in {time.perf_counter() - started:.1f} s")
+
+
+def _sort_entry(bundle: str) -> None:
+    """Pagefind lists the languages of pagefind-entry.json in a random order: sort them (reproducible builds)."""
+    entry = os.path.join(bundle, "pagefind-entry.json")
+    with open(entry, encoding="utf-8") as handle:
+        data = json.load(handle)
+    data["languages"] = dict(sorted(data["languages"].items()))
+    with open(entry, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
 
 
 def index_build(pelican) -> None:
