@@ -41,7 +41,7 @@ def run(site: Site) -> dict[str, list[Failure]]:
     _progress("Chromium: axe-core, requests and console on each page…")
     axe, external, console = [], [], []
     with serve(site.root) as base_url, browser.launch() as chromium, browser.new_tab(chromium, base_url, site.site_url) as tab:
-        for number, page in enumerate(site.pages, 1):
+        for number, page in enumerate(site.browsable, 1):
             audit = browser.audit(tab, page)
             axe += audit.axe
             external += audit.external

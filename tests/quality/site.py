@@ -59,6 +59,13 @@ PAGE_TYPES = [
 ]
 
 
+#: Redirect pages (plugins/redirects, from Aliases) sit at old addresses that look like any other page's,
+#: so they are recognised by their content, not their path: no site header, and no browser checks
+#: (the instant refresh would leave the page before a check could run). Markup, links and HTML still apply.
+REDIRECT = PageType("redirect", r"(?!)", chrome=False)
+REFRESH = re.compile(rb"<meta\s+http-equiv=\"refresh\"", re.IGNORECASE)
+
+
 def page_type(path: str) -> tuple[PageType | None, str | None]:
     for kind in PAGE_TYPES:
         match = kind.regex.match(path)
@@ -97,6 +104,8 @@ class Site:
     def _page(self, file: Path) -> SitePage:
         relative = file.relative_to(self.root).as_posix()
         path = "/" + (relative[: -len("index.html")] if file.name == "index.html" else relative)
+        if REFRESH.search(file.read_bytes()[:4096]):
+            return SitePage(path, file, REDIRECT, None)
         kind, lang = page_type(path)
         return SitePage(path, file, kind, lang)
 
@@ -144,6 +153,11 @@ class Site:
 
     # -- the pages a browser check looks at -------------------------------------------
     @property
+    def browsable(self) -> list[SitePage]:
+        """The pages a browser can audit: all but redirects."""
+        return [page for page in self.pages if page.type is not REDIRECT]
+
+    @property
     def languages(self) -> list[str]:
         return sorted({page.lang for page in self.pages if page.lang})
 
@@ -151,7 +165,7 @@ class Site:
         """One page of every type in every language: the largest file, the one with the most to check."""
         chosen: dict[tuple[str, str | None], SitePage] = {}
         for page in self.pages:
-            if page.type is None:
+            if page.type is None or page.type is REDIRECT:
                 continue
             key = (page.type.name, page.lang)
             if key not in chosen or page.file.stat().st_size > chosen[key].file.stat().st_size:
