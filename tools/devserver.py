@@ -24,15 +24,13 @@ To keep a one-file edit under two seconds (about one on the sample site):
   the build (and skipped when more changes are already waiting: the next
   build makes it), so search finds a change a second or so after the page
   shows it;
-* the ``VTIMEZONE`` that icalendar derives for every forum calendar is the
-  same from one build to the next, so it is computed once per process (the
-  calendar files are byte-for-byte the same).
+* the ``VTIMEZONE`` of the forum calendars is derived once per process
+  (plugins/forums/calendar.py), so rebuilds in this process reuse it.
 """
 
 from __future__ import annotations
 
 import argparse
-import copy
 import functools
 import http.server
 import logging
@@ -76,28 +74,6 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket):
         self.stored[bucket.key] = bucket.bytecode_to_string()
-
-
-def remember_time_zones() -> None:
-    """Compute each VTIMEZONE icalendar adds to a calendar once per process (it is a pure function)."""
-    try:
-        from icalendar.cal.timezone import Timezone
-    except ImportError:  # another icalendar layout: calendars are only slower
-        return
-    compute = Timezone.from_tzid.__func__
-    if getattr(compute, "remembered", False):
-        return
-    known: dict = {}
-
-    @functools.wraps(compute)
-    def from_tzid(cls, tzid, *args, **kwargs):
-        key = (cls, tzid, args, tuple(sorted(kwargs.items())))
-        if key not in known:
-            known[key] = compute(cls, tzid, *args, **kwargs)
-        return copy.deepcopy(known[key])  # each calendar gets its own component
-
-    from_tzid.remembered = True
-    Timezone.from_tzid = classmethod(from_tzid)
 
 
 class Builder:
@@ -398,7 +374,6 @@ def main(argv=None) -> int:
     try:
         targets = [(content, True), (theme, True), (PLUGINS, True), (settings_dir, False)]
         watch([(folder, recursive) for folder, recursive in targets if os.path.isdir(folder)], changes, stop, ignore)
-        remember_time_zones()
         builder = Builder(settings_file, content, output, args.cache)
         builder.build()
         # Served only now: pages opened during the first build (or a restart) wait for it, then show it.

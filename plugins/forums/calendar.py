@@ -7,7 +7,17 @@ matching VTIMEZONE.
 
 from __future__ import annotations
 
-from icalendar import Calendar, Event
+import functools
+
+from icalendar import Calendar, Event, Timezone
+
+TZID = "Asia/Hong_Kong"
+
+
+@functools.lru_cache(maxsize=None)
+def _vtimezone(tzid: str) -> bytes:
+    """The VTIMEZONE of ``tzid``, derived once per process (it is the same for every calendar)."""
+    return Timezone.from_tzid(tzid).to_ical()
 
 
 def _absolute(site, url: str) -> str:
@@ -22,6 +32,7 @@ def calendar_bytes(site, items, lang, name: str | None = None) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if name:
         calendar.add("x-wr-calname", name)
+    calendar.add_component(Timezone.from_ical(_vtimezone(TZID)))
     for item in items:
         event = Event()
         event.add("uid", f"{item.key.replace('/', '-')}@{site.settings['CALENDAR_DOMAIN']}")
@@ -37,5 +48,4 @@ def calendar_bytes(site, items, lang, name: str | None = None) -> bytes:
             event.add("description", "\n".join(description))
         event.add("url", _absolute(site, item.url))
         calendar.add_component(event)
-    calendar.add_missing_timezones()
     return calendar.to_ical()
