@@ -20,10 +20,9 @@
 
 To keep a one-file edit under two seconds (about one on the sample site):
 
-* the search index is made after the pages were told to reload, not during
-  the build (and skipped when more changes are already waiting: the next
-  build makes it), so search finds a change a second or so after the page
-  shows it;
+* each build renders and writes only the pages the change affects, and
+  indexes for search only the languages whose pages changed
+  (plugins/outputs/state.py, as every build does);
 * the ``VTIMEZONE`` of the forum calendars is derived once per process
   (plugins/forums/calendar.py), so rebuilds in this process reuse it.
 """
@@ -106,87 +105,19 @@ class Builder:
             cls = getattr(__import__(module, fromlist=[name]), name)
         return cls(settings)
 
-    def _output_id(self):
-        """The output folder's inode: a build that succeeded renamed a new folder into its place."""
-        try:
-            return os.stat(self.output).st_ino
-        except FileNotFoundError:
-            return None
-
     def build(self):
-        """Build once.  Returns whether a new output was swapped in, and the search indexing owed, if any."""
-        before = self._output_id()
+        """Build once.  Returns whether the build succeeded and put its output in place."""
         self.builds += 1
-        search = DeferredSearch() if self.builds > 1 else None  # the first build indexes as usual
+        pelican = None
         try:
             pelican = self._instance()
-            if search is not None:
-                search.defer(pelican)
             pelican.run()
         except SystemExit:
             pass  # STRICT_BUILD is off, but a check may still exit: its problems are printed already
         except Exception:  # a template or plugin error: show it, keep serving the last good site
             traceback.print_exc()
-            return False, None
-        finally:
-            if search is not None:
-                search.stop_taking()
-        swapped = self._output_id() != before
-        owed = search if swapped and search is not None and search.site is not None else None
-        return swapped, owed
-
-
-class DeferredSearch:
-    """The search indexing of one build, taken off its ``finalized`` signal to be run after the reload.
-
-    It uses the search plugin's two public functions: ``site_of_build`` (the model of the build,
-    taken while the build is alive) and ``index_site`` (the indexing itself).
-    """
-
-    def __init__(self):
-        self.site = None
-        self.settings = None
-        self._connected = False
-
-    def defer(self, pelican) -> None:
-        try:
-            from pelican.plugins import signals
-            from search import index_build  # the project's search plugin (plugins/ is on sys.path)
-            from search.pages import site_of_build  # noqa: F401 - needed by take()
-        except ImportError:
-            return
-        if not any(receiver is index_build for receiver in signals.finalized.receivers_for(pelican)):
-            return  # search is not one of this site's plugins
-        # The next build instance connects it again: Pelican registers the plugins anew.
-        signals.finalized.disconnect(index_build)
-        signals.finalized.connect(self.take)
-        self._connected = True
-
-    def take(self, pelican) -> None:
-        from search.pages import site_of_build
-
-        self.site = site_of_build(pelican)
-        self.settings = pelican.settings
-
-    def stop_taking(self) -> None:
-        if self._connected:
-            from pelican.plugins import signals
-
-            signals.finalized.disconnect(self.take)
-            self._connected = False
-
-    def run(self, output: str) -> None:
-        """Index ``output`` (the build, swapped in) for search."""
-        from contract.problems import ProblemLog
-        from search.index import index_site
-
-        known = len(self.site.log.problems)
-        try:
-            index_site(self.site, output, self.settings)
-        except Exception:  # noqa: BLE001 - search of the preview only; the next build tries again
-            traceback.print_exc()
-        ProblemLog(self.site.log.problems[known:]).print()  # what indexing found, if anything
-        self.site = None
+            return False
+        return bool(getattr(pelican, "committed", False))
 
 
 # -- serving ---------------------------------------------------------------------------------
@@ -394,14 +325,12 @@ def main(argv=None) -> int:
                 os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]])
             names = ", ".join(sorted(os.path.relpath(p) for p in changed)[:3]) + (" ..." if len(changed) > 3 else "")
             started = time.perf_counter()
-            swapped, owed = builder.build()
+            swapped = builder.build()
             if swapped:
                 announcer.announce()
                 print(f"devserver: {names} changed; rebuilt in {time.perf_counter() - started:.2f} s, reloading.", flush=True)
             else:
                 print(f"devserver: {names} changed; the build failed, the last good site is still served.", flush=True)
-            if owed and changes.empty():  # with more changes waiting, the next build's indexing will do
-                owed.run(output)  # search finds the change a moment after the page shows it
     except KeyboardInterrupt:
         print()
     finally:

@@ -12,12 +12,14 @@ Stages (all on the model in ``context["site"]``):
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 from dataclasses import dataclass
 
 from jinja2 import pass_context
 from pelican.generators import Generator
 
+from contract.fingerprint import Fingerprinter, Unfingerprintable
 from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
@@ -174,30 +176,111 @@ class SiteRenderer(Generator):
             SITEURL=siteurl,
         )
 
-    def render(self, page: OutputPage) -> str:
-        site = self.site
-        lang = site.language.get(page.lang) or site.language[site.default_lang]
-        context = {
-            "page": page,
+    def _language_of(self, page: OutputPage):
+        return self.site.language.get(page.lang) or self.site.language[self.site.default_lang]
+
+    def _shared(self, code: str) -> dict:
+        """What every page of a language shows around its own content."""
+        lang = self.site.language[code]
+        return {
             "LANG": lang,
             "SITENAME": lang.sitename,
-            "nav": self.nav[lang.code],
-            "footer": self.footer[lang.code],
+            "nav": self.nav[code],
+            "footer": self.footer[code],
+            # the head links each feed by its address and title
+            "feeds": [NavLink(feed.key, feed.title, feed.url) for feed in self.feeds.get(code, [])],
+        }
+
+    def _own(self, page: OutputPage) -> dict:
+        """What the page itself brings to its template."""
+        return {
+            "page": page,
             "links": self.links.get(page.url, {}),
             # never in the future: an upcoming forum's Date is not a revision
-            "revised": min(page.revised or site.build_date, site.build_date),
-            "section": page.data.get("section", page.key),
+            "revised": min(page.revised or self.site.build_date, self.site.build_date),
         }
+
+    def render(self, page: OutputPage) -> str:
+        context = {**self._shared(self._language_of(page).code), **self._own(page), "section": page.data.get("section", page.key)}
         context.update(page.data)
-        context["feeds"] = self.feeds.get(lang.code, [])
         return self.env.get_template(page.template).render(context)
+
+    def fingerprint(self, page: OutputPage, fingerprinter: Fingerprinter) -> bytes | None:
+        """A digest of everything ``render(page)`` reads but the code and settings; None: always render it."""
+        if page.body is not None:
+            return None  # written as it is: compared with the last build's file instead
+        code = self._language_of(page).code
+        try:
+            shared = self._shared_digests.get(code)
+            if shared is None:
+                shared = self._shared_digests[code] = fingerprinter.digest(self._shared(code))
+            return fingerprinter.digest((page.template, shared, self._own(page)))
+        except Unfingerprintable as error:
+            self._unfingerprintable.append(f"/{page.url}: {error}")
+            return None
 
     def generate_output(self, writer) -> None:
         if self.site.log.errors:
             return  # the build fails; rendering a wrong site would only cost time
+        state = self.context.get("output_state")
+        fingerprinter = Fingerprinter()
+        self._shared_digests: dict[str, bytes] = {}
+        self._unfingerprintable: list[str] = []
+        todo = []
         for page in self.site.pages:
-            path = os.path.join(self.output_path, page.save_as)
-            os.makedirs(os.path.dirname(path), exist_ok=True)
-            data = page.body if page.body is not None else self.render(page).encode("utf-8")
-            with open(path, "wb") as handle:
-                handle.write(data)
+            fingerprint = self.fingerprint(page, fingerprinter) if state is not None else None
+            if state is not None and state.reusable(page.save_as, fingerprint):
+                state.keep(page.save_as, fingerprint)
+                continue
+            todo.append(page)
+            if state is not None:
+                state.staged(page.save_as, fingerprint, rendered=page.body is None)
+        write_pages(self, todo)
+
+    def write(self, page: OutputPage) -> None:
+        path = os.path.join(self.output_path, page.save_as)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        data = page.body if page.body is not None else self.render(page).encode("utf-8")
+        with open(path, "wb") as handle:
+            handle.write(data)
+
+
+# -- rendering on every core ------------------------------------------------------------------
+# Pages are independent once planned, so a large batch is split between forked workers, which
+# inherit the model, the compiled templates and the catalogs, and write their pages themselves.
+PARALLEL_MIN_PAGES = 200  # below this, starting workers costs more than it saves
+_WORK: tuple = ()  # (renderer, pages) for the forked workers
+
+
+def render_workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def _write_share(indices: range) -> int:
+    renderer, pages = _WORK
+    for index in indices:
+        renderer.write(pages[index])
+    return len(indices)
+
+
+def write_pages(renderer: SiteRenderer, pages: list[OutputPage]) -> None:
+    """Render and write ``pages``: on every core when there are many and the platform can fork."""
+    workers = min(render_workers(), renderer.settings.get("RENDER_WORKERS") or 64)
+    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+        for page in pages:
+            renderer.write(page)
+        return
+    global _WORK
+    _WORK = (renderer, pages)
+    try:
+        step = 32  # pages per task: small enough to keep every worker busy to the end
+        shares = [range(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            done = sum(pool.imap_unordered(_write_share, shares))
+        if done != len(pages):
+            raise RuntimeError(f"rendered {done} of {len(pages)} pages")
+    finally:
+        _WORK = ()

@@ -12,7 +12,8 @@ class Variant:
     width: int
     height: int
     url: str  # url_prefix + file name
-    path: str  # where the file is, in the output folder
+    # where the file is, in this build's output (staging) folder: not part of what pages show
+    path: str = field(metadata={"fingerprint": False})
 
 
 @dataclass(frozen=True)

@@ -28,12 +28,17 @@ import sys
 import tempfile
 import time
 
+import pelican as pelican_package
+
 from pelican import Pelican
 from pelican.generators import StaticGenerator
 from pelican.plugins import signals
 
+from contract.fingerprint import Fingerprinter, Unfingerprintable
 from contract.model import Site
 from contract.problems import ERROR, Problem, ProblemLog
+
+from .state import OutputState, code_fingerprint
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
 
@@ -80,17 +85,6 @@ class _ErrorCounter(logging.Handler):
         self.count += 1
 
 
-def swap_in(staging: str, final: str) -> None:
-    """Replace ``final`` by ``staging`` with two renames on one file system."""
-    if os.path.isdir(final):
-        retired = tempfile.mkdtemp(prefix=".retired-", dir=os.path.dirname(final))
-        os.rename(final, os.path.join(retired, "output"))
-        os.rename(staging, final)
-        shutil.rmtree(retired, ignore_errors=True)
-    else:
-        os.rename(staging, final)
-
-
 class SiteBuild(Pelican):
     def _get_generator_classes(self):
         generators = []
@@ -98,6 +92,8 @@ class SiteBuild(Pelican):
             values = values if isinstance(values, (list, tuple)) else (values,)
             generators.extend(v for v in values if v is not None)
         return [*generators, StaticGenerator]
+
+    committed = False
 
     def run(self):
         started = time.perf_counter()
@@ -114,10 +110,11 @@ class SiteBuild(Pelican):
                     shutil.rmtree(os.path.join(parent, stale), ignore_errors=True)
             staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
+        state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint())
         counter = _ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
-            site = self._run_stages(write=not check_only)
+            site = self._run_stages(write=not check_only, state=state)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
@@ -140,9 +137,16 @@ class SiteBuild(Pelican):
             if self.settings.get("STRICT_BUILD", True):
                 raise SystemExit(1)
             return
-        swap_in(staging, final)
+        counts = state.commit()
+        self.committed = True  # the development server reloads the pages on this
+        how = (
+            f"rendered {state.rendered} of {len(site.pages)} pages (the rest unchanged); "
+            f"{counts['written']} files written, {counts['deleted']} deleted"
+            if state.incremental
+            else f"{len(site.pages)} pages"
+        )
         print(
-            f"Built {len(site.pages)} pages from {sum(1 for i in site.items if not i.derived_from)} sources in "
+            f"Built {how} from {sum(1 for i in site.items if not i.derived_from)} sources in "
             f"{len(site.languages)} languages into {os.path.relpath(final)}/ "
             f"in {time.perf_counter() - started:.2f} s"
             + (f" ({len(site.log.warnings)} warning(s) above)." if site.log.warnings else "."),
@@ -165,8 +169,29 @@ class SiteBuild(Pelican):
             raise SystemExit(1)
         print(summary)
 
-    def _run_stages(self, write: bool = True) -> Site:
+    def _manifest_dir(self) -> str | None:
+        """Where the record of the last output is kept: beside the content caches (None: no rebuilds)."""
+        if not self.settings.get("INCREMENTAL_OUTPUT", True) or not self.settings.get("CACHE_PATH"):
+            return None
+        return self.settings["CACHE_PATH"]
+
+    def _code_fingerprint(self) -> str:
+        """Plugins, theme (templates, catalogs), Pelican's version and the settings: what every page depends on."""
+        fingerprinter = Fingerprinter()
+
+        def describe(value) -> bytes:
+            try:
+                return fingerprinter.digest(value)
+            except Unfingerprintable:
+                return type(value).__qualname__.encode()
+
+        roots = [os.path.join(self.theme, "templates"), os.path.join(self.theme, "translations")]
+        roots += [path for path in self.settings.get("PLUGIN_PATHS", []) if os.path.isdir(path)]
+        return code_fingerprint(roots, {**self.settings, "_PELICAN": pelican_package.__version__}, describe)
+
+    def _run_stages(self, write: bool = True, state: OutputState | None = None) -> Site:
         context = self.settings.copy()
+        context["output_state"] = state
         context["generated_content"] = {}
         context["static_links"] = set()
         context["static_content"] = {}

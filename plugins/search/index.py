@@ -27,6 +27,7 @@ Traditional query also finds pages that hold its characters apart.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import json
 import os
 import re
@@ -99,40 +100,65 @@ def indexed(page: OutputPage) -> bool:
     return page.lang is not None and page.item is not None and page.body is None and page.save_as.endswith(".html")
 
 
-def write_copies(site: Site, output: str, folder: str, scripts: Scripts) -> dict[str, int]:
-    """Write into ``folder`` what Pagefind should read of every indexed page of ``output``.
+def _html_lang_key(html_lang: str) -> str:
+    """How Pagefind names a language: ``zh-Hant-HK`` -> ``zh-hant-hk``."""
+    return html_lang.lower()
 
-    Returns the number of pages written in each language.
+
+class Documents:
+    """What Pagefind reads of each indexed page: its ``<main>``, then the same in the other script.
+
+    ``read(save_as)`` gives a written page's HTML (from the staging folder or the kept output);
+    each page is read once.
     """
-    mains: dict[str, str | None] = {}
 
-    def main_of(page: OutputPage) -> str | None:
-        if page.save_as not in mains:
-            with open(os.path.join(output, page.save_as), encoding="utf-8") as handle:
-                mains[page.save_as] = main_content(handle.read())
-        return mains[page.save_as]
+    def __init__(self, site: Site, read, scripts: Scripts):
+        self.site = site
+        self.read = read
+        self.scripts = scripts
+        self._mains: dict[str, str | None] = {}
+        self._by_key = {(page.key, page.lang): page for page in site.pages}
 
-    by_key = {(page.key, page.lang): page for page in site.pages}
-    written: dict[str, int] = {}
-    for page in site.pages:
-        if not indexed(page):
-            continue
-        body = main_of(page)
-        if body is None:
-            site.log.warning(page.source or f"/{page.url}", "has no <main> element, so search does not find it.")
-            continue
-        source_body = None
+    def main_of(self, page: OutputPage) -> str | None:
+        if page.save_as not in self._mains:
+            self._mains[page.save_as] = main_content(self.read(page.save_as))
+        return self._mains[page.save_as]
+
+    def source_main(self, page: OutputPage) -> str | None:
+        """For a page converted from another language's page: that page's ``<main>``."""
         source_item = page.item.derived_from
-        if source_item is not None:
-            source_page = by_key.get((page.key, source_item.lang))
-            source_body = main_of(source_page) if source_page is not None and indexed(source_page) else None
-        html_lang = site.language[page.lang].html_lang
-        target = os.path.join(folder, page.save_as)
-        os.makedirs(os.path.dirname(target), exist_ok=True)
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(search_document(html_lang, body, scripts.other(page.lang, body, source_body)))
-        written[page.lang] = written.get(page.lang, 0) + 1
-    return written
+        if source_item is None:
+            return None
+        source_page = self._by_key.get((page.key, source_item.lang))
+        return self.main_of(source_page) if source_page is not None and indexed(source_page) else None
+
+    def digest(self, pages: list[OutputPage], settings) -> bytes:
+        """What an index of ``pages`` is made of: equal digests, equal indexes."""
+        from pagefind import __version__ as pagefind_version  # the index format follows the version
+
+        out = hashlib.blake2b(digest_size=16)
+        out.update(repr((pagefind_version, EXCLUDED, settings.get("SC_CONVERSION"), settings.get("SEARCH_TC_CONVERSION"))).encode())
+        for page in pages:
+            for part in (page.save_as, self.main_of(page), self.source_main(page)):
+                data = (part or "").encode("utf-8", "surrogatepass")
+                out.update(b"%d:" % len(data) + data)
+        return out.digest()
+
+    def write(self, folder: str, pages: list[OutputPage]) -> int:
+        """Write the document of each of ``pages`` into ``folder``; the number written."""
+        written = 0
+        for page in pages:
+            body = self.main_of(page)
+            if body is None:
+                self.site.log.warning(page.source or f"/{page.url}", "has no <main> element, so search does not find it.")
+                continue
+            html_lang = self.site.language[page.lang].html_lang
+            target = os.path.join(folder, page.save_as)
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            with open(target, "w", encoding="utf-8") as handle:
+                handle.write(search_document(html_lang, body, self.scripts.other(page.lang, body, self.source_main(page))))
+            written += 1
+        return written
 
 
 async def run_pagefind(folder: str, bundle: str) -> int:
@@ -144,51 +170,123 @@ async def run_pagefind(folder: str, bundle: str) -> int:
     return result["page_count"]
 
 
-def index_site(site: Site, output: str, settings) -> None:
-    """Write ``output``/pagefind/ for the pages of ``site`` written into ``output``."""
+class _Reader:
+    """Reads this build's pages: from the staging folder, or from output/ where a page was kept."""
+
+    def __init__(self, output: str, state):
+        self.output = output
+        self.state = state
+
+    def __call__(self, save_as: str) -> str:
+        path = self.state.current(save_as) if self.state is not None else os.path.join(self.output, save_as)
+        with open(path, encoding="utf-8") as handle:
+            return handle.read()
+
+
+def index_site(site: Site, output: str, settings, state=None) -> None:
+    """Write ``output``/pagefind/ for the pages of ``site`` written into ``output`` (the staging folder).
+
+    Each language is indexed by its own Pagefind run, one after the other (so the indexer holds
+    one language at a time), and the bundles are merged: every file Pagefind writes for a
+    language carries the language in its name, and ``pagefind-entry.json`` lists them all.  In
+    a rebuild, a language whose indexed pages are all unchanged keeps its files from the last
+    build instead of being indexed again.
+    """
     started = time.perf_counter()
     conversion = settings.get("SC_CONVERSION", "hk2sp")
     scripts = Scripts(site.languages, conversion, settings.get("SEARCH_TC_CONVERSION"))
     bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
+    documents = Documents(site, _Reader(output, state), scripts)
+    previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
+    record: dict = {}
+    entry: dict = {}
+    counts: dict[str, int] = {}
+    reindexed: list[str] = []
+    for lang in site.languages:
+        pages = [page for page in site.pages if indexed(page) and page.lang == lang.code]
+        if not pages:
+            continue
+        name = _html_lang_key(lang.html_lang)
+        digest = documents.digest(pages, settings)
+        earlier = previous.get(name)
+        if earlier and earlier["digest"] == digest and all(
+            os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
+        ):
+            for rel in earlier["files"]:
+                state.keep(f"{BUNDLE_DIR}/{rel}")
+            record[name], entry[name], counts[lang.code] = earlier, earlier["entry"], earlier["entry"]["page_count"]
+            continue
+        result = _index_language(site, documents, pages, bundle, lang)
+        if result is None:
+            return  # reported
+        files, language_entry, top = result
+        reindexed.append(lang.code)
+        record[name] = {"digest": digest, "files": files, "entry": language_entry}
+        entry[name] = language_entry
+        counts[lang.code] = language_entry["page_count"]
+        record["_top"] = top
+    top = record.get("_top") or previous.get("_top")
+    if not entry or top is None:
+        return
+    os.makedirs(bundle, exist_ok=True)
+    with open(os.path.join(bundle, "pagefind-entry.json"), "w", encoding="utf-8") as handle:
+        json.dump({**top, "languages": dict(sorted(entry.items()))}, handle, ensure_ascii=False, separators=(",", ":"))
+    if state is not None:
+        state.extra["search"] = {**record, "_top": top}
+    kept = [code for code in counts if code not in reindexed]
+    print(
+        f"search: {sum(counts.values())} pages in {len(counts)} languages; indexed {', '.join(reindexed) or 'none'}"
+        + (f", kept {', '.join(kept)} (unchanged)" if kept else "")
+        + f" in {time.perf_counter() - started:.1f} s"
+    )
+
+
+def _index_language(site: Site, documents: Documents, pages, bundle: str, lang):
+    """Index one language into ``bundle``; (its files, its entry, the entry's other keys), or None on error."""
     with tempfile.TemporaryDirectory(prefix="search-") as folder:
-        written = write_copies(site, output, folder, scripts)
+        copies = os.path.join(folder, "pages")
+        own_bundle = os.path.join(folder, "bundle")
+        written = documents.write(copies, pages)
         try:
-            indexed_count = asyncio.run(asyncio.wait_for(run_pagefind(folder, bundle), PAGEFIND_TIMEOUT))
+            indexed_count = asyncio.run(asyncio.wait_for(run_pagefind(copies, own_bundle), PAGEFIND_TIMEOUT))
         except ImportError:
             site.log.error(
                 "search",
                 "Pagefind is not installed, so the site cannot be indexed for search.",
                 fix="install the pinned requirements: .venv/bin/pip install -r requirements.txt.",
             )
-            return
+            return None
         except Exception as error:  # noqa: BLE001 - reported as a build error, one line
-            shutil.rmtree(bundle, ignore_errors=True)
             site.log.error(
                 "search",
-                f"Pagefind could not index the site: {type(error).__name__}: {error}",
+                f"Pagefind could not index the {lang.label} pages: {type(error).__name__}: {error}",
                 fix="run the build again; if it fails again, check that the pagefind packages of requirements.txt are installed.",
             )
-            return
-    if indexed_count != sum(written.values()):
-        site.log.error("search", f"Pagefind indexed {indexed_count} of the {sum(written.values())} pages given to it.")
-        return
-    _sort_entry(bundle)
-    print(f"search: indexed {indexed_count} pages in {len(written)} languages in {time.perf_counter() - started:.1f} s")
-
-
-def _sort_entry(bundle: str) -> None:
-    """Pagefind lists the languages of pagefind-entry.json in a random order: sort them (reproducible builds)."""
-    entry = os.path.join(bundle, "pagefind-entry.json")
-    with open(entry, encoding="utf-8") as handle:
-        data = json.load(handle)
-    data["languages"] = dict(sorted(data["languages"].items()))
-    with open(entry, "w", encoding="utf-8") as handle:
-        json.dump(data, handle, ensure_ascii=False, separators=(",", ":"))
+            return None
+        if indexed_count != written:
+            site.log.error("search", f"Pagefind indexed {indexed_count} of the {written} {lang.label} pages given to it.")
+            return None
+        with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
+            own_entry = json.load(handle)
+        (language_entry,) = own_entry.pop("languages").values()
+        files = []
+        for dirpath, _dirs, names in os.walk(own_bundle):
+            for file_name in names:
+                source = os.path.join(dirpath, file_name)
+                rel = os.path.relpath(source, own_bundle).replace(os.sep, "/")
+                if rel == "pagefind-entry.json":
+                    continue
+                target = os.path.join(bundle, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.move(source, target)
+                files.append(rel)
+    return sorted(files), language_entry, own_entry
 
 
 def index_build(pelican) -> None:
     """``finalized``: every page is in the staging folder ``pelican.output_path``."""
-    site = site_of_build(pelican)
-    if site is None or site.log.errors:
+    found = site_of_build(pelican)
+    if found is None or found[0].log.errors:
         return
-    index_site(site, pelican.output_path, pelican.settings)
+    site, state = found
+    index_site(site, pelican.output_path, pelican.settings, state)

@@ -47,10 +47,10 @@ class SearchPages(Generator):
         return pages
 
 
-def site_of_build(pelican) -> Site | None:
-    """The model of the build that ``pelican`` runs, or None (no SearchPages in it)."""
+def site_of_build(pelican):
+    """(the model, the output state) of the build that ``pelican`` runs, or None (no SearchPages in it)."""
     for generator in list(_BUILDS):
         if generator.settings is pelican.settings:
             _BUILDS.discard(generator)
-            return generator.site
+            return generator.site, generator.context.get("output_state")
     return None

@@ -35,6 +35,10 @@ class PageFinder:
     def __call__(self, key: str, lang: str | None) -> OutputPage | None:
         return next((p for p in self.site.pages if p.key == key and p.lang == lang), None)
 
+    def __fingerprint__(self):
+        """What a template can find through it (for rebuilds that render only what changed)."""
+        return [(page.key, page.lang, page.url, page.title) for page in self.site.pages]
+
 
 class SeoGenerator(Generator):
     def __init__(self, *args, **kwargs):

@@ -1,0 +1,126 @@
+"""Fingerprints of what a page is rendered from, so that a rebuild renders only what changed.
+
+``Fingerprinter.digest(value)`` is a short hash of a value built from the
+model: strings, numbers, dates, lists, dicts, sets, dataclasses (``Language``,
+``NavLink``, photo records, ``OutputPage``), items and translation groups.  Two
+builds that give a page equal digests give it equal inputs, so the page it
+rendered last time can be kept.
+
+Items are followed through their cross-references (``item.links``: a
+release's forum, a forum's gallery and its photos, ``derived_from``) to a
+fixed depth (``ITEM_DEPTH``), deep enough for every chain a template follows
+today (a forum page → its releases → their galleries → the gallery's photos).
+Each item's own part (fields, body HTML, address) is hashed once per build.
+
+A value of a type it does not know raises :class:`Unfingerprintable`: the
+caller then renders that page every time rather than risk keeping a stale one.
+A type can say what stands for it with a ``__fingerprint__()`` method, and a
+dataclass field can be left out with ``field(metadata={"fingerprint": False})``
+(where a photo variant lies in this build's staging folder, say).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+
+from .model import Group, Item
+
+ITEM_DEPTH = 4
+
+
+class Unfingerprintable(TypeError):
+    """A value the fingerprint cannot describe (render the page every time)."""
+
+
+def _dataclass_fields(cls) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint", True))
+
+
+class Fingerprinter:
+    """Digests for one build: the model's objects are hashed once each and remembered by identity."""
+
+    def __init__(self):
+        self._items: dict[tuple[int, int], bytes] = {}
+        self._shared: dict[int, tuple[object, bytes]] = {}  # id -> (object kept alive, digest)
+        self._fields: dict[type, tuple[str, ...]] = {}
+
+    def digest(self, value, depth: int = ITEM_DEPTH) -> bytes:
+        out = hashlib.blake2b(digest_size=16)
+        self._feed(out, value, depth)
+        return out.digest()
+
+    def remember(self, value, depth: int = ITEM_DEPTH) -> bytes:
+        """``digest(value)``, computed once for an object many pages share (a feed list, the nav)."""
+        known = self._shared.get(id(value))
+        if known is None or known[0] is not value:
+            known = self._shared[id(value)] = (value, self.digest(value, depth))
+        return known[1]
+
+    # -- the serialisation --------------------------------------------------------------
+    def _feed(self, out, value, depth: int) -> None:
+        if value is None or isinstance(value, (bool, int, float)):
+            out.update(b"n" + repr(value).encode())
+        elif isinstance(value, str):  # Markup too
+            data = value.encode("utf-8", "surrogatepass")
+            out.update(b"s%d:" % len(data) + data)
+        elif isinstance(value, bytes):
+            out.update(b"b%d:" % len(value) + value)
+        elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+            out.update(b"d" + value.isoformat().encode() + str(getattr(value, "tzinfo", "")).encode())
+        elif isinstance(value, Item):
+            out.update(b"i" + self._item(value, depth))
+        elif isinstance(value, Group):
+            out.update(b"g" + value.key.encode())
+            if depth > 0:
+                for lang, item in value.items.items():
+                    out.update(lang.encode())
+                    out.update(self._item(item, depth - 1))
+        elif isinstance(value, (list, tuple)):
+            out.update(b"l%d:" % len(value))
+            for element in value:
+                self._feed(out, element, depth)
+        elif isinstance(value, dict):
+            out.update(b"m%d:" % len(value))
+            for key in sorted(value, key=repr):
+                self._feed(out, key, depth)
+                self._feed(out, value[key], depth)
+        elif isinstance(value, (set, frozenset)):
+            parts = sorted(self.digest(element, depth) for element in value)
+            out.update(b"t%d:" % len(parts) + b"".join(parts))
+        elif hasattr(value, "__fingerprint__"):
+            out.update(b"f" + type(value).__name__.encode())
+            self._feed(out, value.__fingerprint__(), depth)
+        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
+            cls = type(value)
+            names = self._fields.get(cls)
+            if names is None:
+                names = self._fields[cls] = _dataclass_fields(cls)
+            out.update(b"c" + cls.__qualname__.encode())
+            for name in names:
+                self._feed(out, getattr(value, name), depth)
+        else:
+            raise Unfingerprintable(f"cannot fingerprint a {type(value).__module__}.{type(value).__qualname__}")
+
+    def _item(self, item: Item, depth: int) -> bytes:
+        """An item's digest: its own content, then (while ``depth`` lasts) what it refers to."""
+        key = (id(item), depth)
+        known = self._items.get(key)
+        if known is not None:
+            return known
+        out = hashlib.blake2b(digest_size=16)
+        own = self._items.get((id(item), -1))
+        if own is None:
+            own_out = hashlib.blake2b(digest_size=16)
+            for value in (item.kind, item.key, item.name, item.lang, item.path, item.url, item.body_line, item.fields, item.lines):
+                self._feed(own_out, value, 0)
+            self._feed(own_out, str(item.html) if item.content is not None else None, 0)
+            own = self._items[(id(item), -1)] = own_out.digest()
+        out.update(own)
+        if depth > 0:
+            derived = item.derived_from
+            self._feed(out, None if derived is None else derived, depth - 1)
+            self._feed(out, item.links, depth - 1)
+        digest = self._items[key] = out.digest()
+        return digest

@@ -1,0 +1,159 @@
+"""Rebuilds render and write only what a change affects, and their output is a cold build's, byte for byte.
+
+One fixture site is rebuilt in place after a series of edits; after each, a cold
+build of the same sources into a fresh folder (its own cache and no record of an
+earlier output) must give the same files with the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+
+import pytest
+
+from tests.conftest import BUILD_EPOCH
+from tests.helpers import FIXTURE, build, draw_fixture_photos, environ, tree_digest
+
+RENDERED_RE = re.compile(r"rendered (\d+) of (\d+) pages")
+PAST_FORUM_B_EPOCH = 1806000000  # 2027-03-24: forum-b has taken place
+
+
+def _rendered(result) -> tuple[int, int]:
+    match = RENDERED_RE.search(result.text)
+    assert match, f"not an incremental build:\n{result.text}"
+    return int(match.group(1)), int(match.group(2))
+
+
+def _replace(path, old, new):
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+class Site:
+    """The fixture's sources, an output rebuilt in place, and cold builds to compare it with."""
+
+    def __init__(self, work):
+        self.work = work
+        self.content = work / "content"
+        shutil.copytree(FIXTURE, self.content)
+        draw_fixture_photos(self.content)
+        self.output = work / "incremental" / "output"
+        self.cache = work / "incremental" / "cache"
+        self.epoch = BUILD_EPOCH
+        self.colds = 0
+
+    def rebuild(self):
+        result = build(self.content, self.output, "PRESS_PER_PAGE=2", cache=self.cache, env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
+        assert result.returncode == 0, result.text
+        return result
+
+    def assert_same_as_cold(self):
+        self.colds += 1
+        folder = self.work / f"cold-{self.colds}"
+        cache = folder / "cache"
+        if (self.cache / "images").is_dir():  # encoded photos only: saves encoding them again
+            shutil.copytree(self.cache / "images", cache / "images")
+        result = build(self.content, folder / "output", "PRESS_PER_PAGE=2", cache=cache, env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
+        assert result.returncode == 0, result.text
+        assert "rendered" not in result.text  # a cold build renders everything
+        incremental, cold = tree_digest(self.output), tree_digest(folder / "output")
+        assert sorted(incremental) == sorted(cold), (
+            f"only in the rebuilt output: {sorted(set(incremental) - set(cold))}; "
+            f"only in the cold one: {sorted(set(cold) - set(incremental))}"
+        )
+        differing = sorted(path for path in cold if incremental[path] != cold[path])
+        assert not differing, f"files whose bytes differ from a cold build's: {differing}"
+        shutil.rmtree(folder)
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    site = Site(tmp_path_factory.mktemp("incremental"))
+    first = site.rebuild()
+    assert "rendered" not in first.text  # the first build is cold
+    return site
+
+
+def test_no_change_renders_nothing_and_writes_nothing(site):
+    before = {path: os.stat(site.output / path).st_mtime_ns for path in tree_digest(site.output)}
+    result = site.rebuild()
+    assert _rendered(result)[0] == 0
+    assert re.search(r"\b0 files written, 0 deleted", result.text), result.text
+    after = {path: os.stat(site.output / path).st_mtime_ns for path in tree_digest(site.output)}
+    assert after == before  # not one file touched
+    site.assert_same_as_cold()
+
+
+def test_editing_one_release_renders_it_and_the_lists_that_show_it(site):
+    about = os.stat(site.output / "en" / "about" / "index.html").st_mtime_ns
+    _replace(site.content / "press" / "2024" / "alpha.en.md", "## A subheading", "A sentence added by an editor.\n\n## A subheading")
+    rendered, total = _rendered(site.rebuild())
+    assert 1 <= rendered <= total // 4, (rendered, total)
+    assert "A sentence added by an editor." in (site.output / "en" / "press" / "2024" / "alpha" / "index.html").read_text()
+    assert os.stat(site.output / "en" / "about" / "index.html").st_mtime_ns == about  # not shown there: not rewritten
+    site.assert_same_as_cold()
+
+
+def test_a_standing_page_title_reaches_every_page_of_its_language(site):
+    _replace(site.content / "pages" / "about.en.md", "Title: ", "Title: Renamed ")
+    site.rebuild()
+    assert "Renamed " in (site.output / "en" / "press" / "2024" / "alpha" / "index.html").read_text()  # in the navigation
+    site.assert_same_as_cold()
+
+
+def test_a_forum_title_reaches_the_release_that_names_it(site):
+    _replace(site.content / "forums" / "forum-a.en.md", "Title: ", "Title: Retitled ")
+    site.rebuild()
+    assert "Retitled " in (site.output / "en" / "press" / "2025" / "beta" / "index.html").read_text()
+    site.assert_same_as_cold()
+
+
+def test_removed_and_added_sources_remove_and_add_files(site):
+    (site.content / "press" / "2025" / "gamma.tc.md").unlink()
+    (site.content / "press" / "2025" / "epsilon.en.md").write_text(
+        "Title: Epsilon added later\nDate: 2025-12-01 10:00\n\nA release added between two builds.\n", encoding="utf-8"
+    )
+    site.rebuild()
+    assert not (site.output / "tc" / "press" / "2025" / "gamma").exists()
+    assert (site.output / "en" / "press" / "2025" / "epsilon" / "index.html").is_file()
+    site.assert_same_as_cold()
+
+
+def test_a_photo_removed_from_a_gallery_leaves_with_its_files(site):
+    for lang in ("en", "tc"):
+        index = site.content / "galleries" / "forum-a" / f"index.{lang}.md"
+        text = index.read_text(encoding="utf-8")
+        index.write_text("\n".join(line for line in text.split("\n") if "badge.png" not in line), encoding="utf-8")
+    site.rebuild()
+    site.assert_same_as_cold()
+
+
+def test_time_passing_moves_a_forum_from_upcoming_to_past(site):
+    site.epoch = PAST_FORUM_B_EPOCH
+    site.rebuild()
+    site.assert_same_as_cold()
+
+
+def test_files_changed_or_removed_in_the_output_are_written_again(site):
+    (site.output / "en" / "about" / "index.html").unlink()
+    (site.output / "tc" / "index.html").write_text("edited by hand", encoding="utf-8")
+    (site.output / "stray.txt").write_text("not from the build", encoding="utf-8")
+    site.rebuild()
+    assert not (site.output / "stray.txt").exists()
+    site.assert_same_as_cold()
+
+
+def test_a_failed_rebuild_leaves_the_output_and_the_next_rebuild_works(site):
+    before = tree_digest(site.output)
+    beta = site.content / "press" / "2025" / "beta.en.md"
+    good = beta.read_text(encoding="utf-8")
+    beta.write_text(good.replace("Date: 2025", "Date: 20x5"), encoding="utf-8")
+    result = build(site.content, site.output, "PRESS_PER_PAGE=2", cache=site.cache, env=environ(SOURCE_DATE_EPOCH=str(site.epoch)))
+    assert result.returncode == 1
+    assert tree_digest(site.output) == before
+    beta.write_text(good, encoding="utf-8")
+    assert _rendered(site.rebuild())[0] == 0
+    site.assert_same_as_cold()
