@@ -169,9 +169,15 @@ def core_command(settings: str, *, prefix: list[str] | None = None) -> list[str]
     return [*base, "-s", settings, "--log-handler", "plain"]
 
 
+# The builds' "now": after the corpus's last date (2026-12-20), so that every release is published
+# whatever the clock says and two runs build the same site (core Pelican ignores it).
+BUILD_EPOCH = "1798732800"  # 2027-01-01 00:00 Hong Kong time
+
+
 def run(command: list[str], log: str, *, cwd: str = ROOT) -> Run:
     env = dict(os.environ)
     env.pop("PYTHONPROFILEIMPORTTIME", None)
+    env["SOURCE_DATE_EPOCH"] = BUILD_EPOCH
     with open(log, "wb") as handle:
         started = time.perf_counter()
         process = subprocess.Popen(command, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT, env=env)

@@ -48,6 +48,15 @@ class KeyedCache:
             self.misses += 1
         return value
 
+    def has(self, data: bytes) -> bool:
+        key = hashlib.sha256(data).digest()
+        return key in self._new or key in self._old
+
+    def put(self, data: bytes, value) -> None:
+        """Store a value computed elsewhere (a worker process) for ``data``."""
+        self._new[hashlib.sha256(data).digest()] = value
+        self.misses += 1
+
     def save(self) -> None:
         if not self.path:
             return

@@ -11,6 +11,7 @@ check its header, and add an :class:`Item` to the site.
 from __future__ import annotations
 
 import hashlib
+import multiprocessing
 import os
 import re
 
@@ -124,12 +125,15 @@ class SourceGenerator(Generator):
         )
         return True
 
+    def sources(self) -> list[str]:
+        """The Markdown files of this content type, relative to the content folder."""
+        found = (os.path.normpath(rel).replace(os.sep, "/") for rel in self.get_files([self.folder], extensions=False))
+        return sorted(rel for rel in found if rel.endswith(".md"))
+
     def generate_context(self):
-        for rel in sorted(self.get_files([self.folder], extensions=False)):
-            rel = os.path.normpath(rel).replace(os.sep, "/")
-            if rel.endswith(".md"):
-                self.site.claimed.add(rel)
-                self.read_source(rel)
+        for rel in self.sources():
+            self.site.claimed.add(rel)
+            self.read_source(rel)
 
     def split_name(self, filename: str, shown: str):
         """``name.lang.md`` -> (name, lang); problems are logged."""
@@ -208,3 +212,63 @@ class SourceGenerator(Generator):
         self.add_source_path(body)
         self.add_static_links(body)
         return item
+
+
+# -- parsing on every core ---------------------------------------------------------------------
+# A cold build parses every source: Markdown is the larger part of reading, and sources are
+# independent, so the parses the cache lacks are shared between forked workers first.  The
+# content types then read every source as usual and find each parse in the cache.
+PARALLEL_MIN_SOURCES = 100  # below this, starting workers costs more than it saves
+_PARSE: tuple = ()  # (reader, [(data, shown path)]) for the forked workers
+
+
+def _parse_share(indices: range) -> list:
+    reader, todo = _PARSE
+    parsed = []
+    for index in indices:
+        data, shown = todo[index]
+        try:
+            parsed.append(reader.parse(data, shown))
+        except SourceError:
+            parsed.append(None)  # read again by its content type, which reports it
+    return parsed
+
+
+def workers() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def parse_ahead(generators, context) -> int:
+    """Parse, on every core, the sources of ``generators`` the cache lacks; the number parsed."""
+    cache = cache_for(context)
+    todo = []
+    for generator in generators:
+        if isinstance(generator, SourceGenerator):
+            for rel in generator.sources():
+                full = os.path.join(generator.path, rel)
+                try:
+                    with open(full, "rb") as handle:
+                        data = handle.read()
+                except OSError:
+                    continue  # reported when its content type reads it
+                if not cache.has(data):
+                    todo.append((data, shown_path(full)))
+    count = min(workers(), context.get("RENDER_WORKERS") or 64)
+    if count < 2 or len(todo) < PARALLEL_MIN_SOURCES or "fork" not in multiprocessing.get_all_start_methods():
+        return 0
+    global _PARSE
+    _PARSE = (reader_for(context), todo)
+    try:
+        step = 25
+        shares = [range(start, min(start + step, len(todo))) for start in range(0, len(todo), step)]
+        with multiprocessing.get_context("fork").Pool(count) as pool:
+            for share, parsed in zip(shares, pool.imap(_parse_share, shares)):
+                for index, value in zip(share, parsed):
+                    if value is not None:
+                        cache.put(todo[index][0], value)
+    finally:
+        _PARSE = ()
+    return len(todo)

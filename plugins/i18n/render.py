@@ -20,6 +20,7 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 
 from contract.fingerprint import Fingerprinter, Unfingerprintable
+from contract.generator import workers
 from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
@@ -252,13 +253,6 @@ PARALLEL_MIN_PAGES = 200  # below this, starting workers costs more than it save
 _WORK: tuple = ()  # (renderer, pages) for the forked workers
 
 
-def render_workers() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        return os.cpu_count() or 1
-
-
 def _write_share(indices: range) -> int:
     renderer, pages = _WORK
     for index in indices:
@@ -268,8 +262,8 @@ def _write_share(indices: range) -> int:
 
 def write_pages(renderer: SiteRenderer, pages: list[OutputPage]) -> None:
     """Render and write ``pages``: on every core when there are many and the platform can fork."""
-    workers = min(render_workers(), renderer.settings.get("RENDER_WORKERS") or 64)
-    if workers < 2 or len(pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    count = min(workers(), renderer.settings.get("RENDER_WORKERS") or 64)
+    if count < 2 or len(pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
         for page in pages:
             renderer.write(page)
         return
@@ -278,7 +272,7 @@ def write_pages(renderer: SiteRenderer, pages: list[OutputPage]) -> None:
     try:
         step = 32  # pages per task: small enough to keep every worker busy to the end
         shares = [range(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
+        with multiprocessing.get_context("fork").Pool(count) as pool:
             done = sum(pool.imap_unordered(_write_share, shares))
         if done != len(pages):
             raise RuntimeError(f"rendered {done} of {len(pages)} pages")

@@ -35,6 +35,7 @@ from pelican.generators import StaticGenerator
 from pelican.plugins import signals
 
 from contract.fingerprint import Fingerprinter, Unfingerprintable
+from contract.generator import parse_ahead
 from contract.model import Site
 from contract.problems import ERROR, Problem, ProblemLog
 
@@ -201,7 +202,8 @@ class SiteBuild(Pelican):
             cls(context=context, settings=self.settings, path=self.path, theme=self.theme, output_path=self.output_path)
             for cls in self._get_generator_classes()
         ]
-        # 1. read every source into the model
+        # 1. read every source into the model (parses the cache lacks first, on every core)
+        parse_ahead(generators, context)
         for generator in generators:
             if hasattr(generator, "generate_context"):
                 generator.generate_context()
