@@ -186,11 +186,12 @@ class _Reader:
 def index_site(site: Site, output: str, settings, state=None) -> None:
     """Write ``output``/pagefind/ for the pages of ``site`` written into ``output`` (the staging folder).
 
-    Each language is indexed by its own Pagefind run, one after the other (so the indexer holds
-    one language at a time), and the bundles are merged: every file Pagefind writes for a
-    language carries the language in its name, and ``pagefind-entry.json`` lists them all.  In
-    a rebuild, a language whose indexed pages are all unchanged keeps its files from the last
-    build instead of being indexed again.
+    Each language is indexed by its own Pagefind run and the bundles are merged: every file
+    Pagefind writes for a language carries the language in its name, and
+    ``pagefind-entry.json`` lists them all.  Runs go side by side, one per core
+    (``SEARCH_WORKERS``), so an indexer holds one language, not the whole site.  In a rebuild, a
+    language whose indexed documents are all unchanged keeps its files from the last build
+    instead of being indexed again.
     """
     started = time.perf_counter()
     conversion = settings.get("SC_CONVERSION", "hk2sp")
@@ -199,9 +200,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     documents = Documents(site, _Reader(output, state), scripts)
     previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
     record: dict = {}
-    entry: dict = {}
-    counts: dict[str, int] = {}
-    reindexed: list[str] = []
+    todo = []
     for lang in site.languages:
         pages = [page for page in site.pages if indexed(page) and page.lang == lang.code]
         if not pages:
@@ -214,58 +213,75 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
         ):
             for rel in earlier["files"]:
                 state.keep(f"{BUNDLE_DIR}/{rel}")
-            record[name], entry[name], counts[lang.code] = earlier, earlier["entry"], earlier["entry"]["page_count"]
-            continue
-        result = _index_language(site, documents, pages, bundle, lang)
-        if result is None:
-            return  # reported
-        files, language_entry, top = result
-        reindexed.append(lang.code)
-        record[name] = {"digest": digest, "files": files, "entry": language_entry}
-        entry[name] = language_entry
-        counts[lang.code] = language_entry["page_count"]
-        record["_top"] = top
-    top = record.get("_top") or previous.get("_top")
-    if not entry or top is None:
-        return
-    os.makedirs(bundle, exist_ok=True)
-    with open(os.path.join(bundle, "pagefind-entry.json"), "w", encoding="utf-8") as handle:
-        json.dump({**top, "languages": dict(sorted(entry.items()))}, handle, ensure_ascii=False, separators=(",", ":"))
-    if state is not None:
-        state.extra["search"] = {**record, "_top": top}
-    kept = [code for code in counts if code not in reindexed]
-    print(
-        f"search: {sum(counts.values())} pages in {len(counts)} languages; indexed {', '.join(reindexed) or 'none'}"
-        + (f", kept {', '.join(kept)} (unchanged)" if kept else "")
-        + f" in {time.perf_counter() - started:.1f} s"
-    )
+            record[name] = earlier
+        else:
+            todo.append((lang, name, digest, pages))
+    if todo:
+        from contract.generator import workers
 
-
-def _index_language(site: Site, documents: Documents, pages, bundle: str, lang):
-    """Index one language into ``bundle``; (its files, its entry, the entry's other keys), or None on error."""
-    with tempfile.TemporaryDirectory(prefix="search-") as folder:
-        copies = os.path.join(folder, "pages")
-        own_bundle = os.path.join(folder, "bundle")
-        written = documents.write(copies, pages)
+        limit = max(1, min(workers(), settings.get("SEARCH_WORKERS") or 64))
         try:
-            indexed_count = asyncio.run(asyncio.wait_for(run_pagefind(copies, own_bundle), PAGEFIND_TIMEOUT))
+            results = asyncio.run(_index_languages(documents, todo, bundle, limit))
         except ImportError:
             site.log.error(
                 "search",
                 "Pagefind is not installed, so the site cannot be indexed for search.",
                 fix="install the pinned requirements: .venv/bin/pip install -r requirements.txt.",
             )
-            return None
-        except Exception as error:  # noqa: BLE001 - reported as a build error, one line
-            site.log.error(
-                "search",
-                f"Pagefind could not index the {lang.label} pages: {type(error).__name__}: {error}",
-                fix="run the build again; if it fails again, check that the pagefind packages of requirements.txt are installed.",
-            )
-            return None
-        if indexed_count != written:
-            site.log.error("search", f"Pagefind indexed {indexed_count} of the {written} {lang.label} pages given to it.")
-            return None
+            return
+        for (lang, name, digest, _pages), result in zip(todo, results):
+            if isinstance(result, BaseException):
+                site.log.error(
+                    "search",
+                    f"Pagefind could not index the {lang.label} pages: {type(result).__name__}: {result}",
+                    fix="run the build again; if it fails again, check that the pagefind packages of requirements.txt are installed.",
+                )
+                return
+            written, files, language_entry, top = result
+            if language_entry["page_count"] != written:
+                site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {written} {lang.label} pages given to it.")
+                return
+            record[name] = {"digest": digest, "files": files, "entry": language_entry}
+            record["_top"] = top
+    top = record.pop("_top", None) or previous.get("_top")
+    if not record or top is None:
+        return
+    os.makedirs(bundle, exist_ok=True)
+    languages = {name: record[name]["entry"] for name in sorted(record)}
+    with open(os.path.join(bundle, "pagefind-entry.json"), "w", encoding="utf-8") as handle:
+        json.dump({**top, "languages": languages}, handle, ensure_ascii=False, separators=(",", ":"))
+    if state is not None:
+        state.extra["search"] = {**record, "_top": top}
+    again = [lang.code for lang, *_ in todo]
+    kept = [lang.code for lang in site.languages if _html_lang_key(lang.html_lang) in record and lang.code not in again]
+    print(
+        f"search: {sum(entry['page_count'] for entry in languages.values())} pages in {len(languages)} languages; "
+        f"indexed {', '.join(again) or 'none'}"
+        + (f", kept {', '.join(kept)} (unchanged)" if kept else "")
+        + f" in {time.perf_counter() - started:.1f} s"
+    )
+
+
+async def _index_languages(documents: Documents, todo, bundle: str, limit: int) -> list:
+    """Index each language of ``todo`` with its own Pagefind, ``limit`` at a time; results or exceptions."""
+    import pagefind.index  # noqa: F401 - ImportError here, before any work, when Pagefind is missing
+
+    gate = asyncio.Semaphore(limit)
+
+    async def one(pages):
+        async with gate:
+            return await asyncio.wait_for(_index_language(documents, pages, bundle), PAGEFIND_TIMEOUT)
+
+    return await asyncio.gather(*(one(pages) for _lang, _name, _digest, pages in todo), return_exceptions=True)
+
+
+async def _index_language(documents: Documents, pages, bundle: str):
+    """Index one language's ``pages`` into ``bundle``: (documents written, its files, its entry, the entry's other keys)."""
+    with tempfile.TemporaryDirectory(prefix="search-") as folder:
+        copies = os.path.join(folder, "pages")
+        own_bundle = os.path.join(folder, "bundle")
+        written = documents.write(copies, pages)
+        await run_pagefind(copies, own_bundle)
         with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             own_entry = json.load(handle)
         (language_entry,) = own_entry.pop("languages").values()
@@ -280,7 +296,7 @@ def _index_language(site: Site, documents: Documents, pages, bundle: str, lang):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.move(source, target)
                 files.append(rel)
-    return sorted(files), language_entry, own_entry
+    return written, sorted(files), language_entry, own_entry
 
 
 def index_build(pelican) -> None:
