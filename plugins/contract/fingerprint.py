@@ -60,15 +60,26 @@ class Fingerprinter:
 
     # -- the serialisation --------------------------------------------------------------
     def _feed(self, out, value, depth: int) -> None:
-        if value is None or isinstance(value, (bool, int, float)):
-            out.update(b"n" + repr(value).encode())
-        elif isinstance(value, str):  # Markup too
+        kind = type(value)
+        if kind is str:  # the commonest value first, without the isinstance chain
             data = value.encode("utf-8", "surrogatepass")
-            out.update(b"s%d:" % len(data) + data)
-        elif isinstance(value, bytes):
-            out.update(b"b%d:" % len(value) + value)
-        elif isinstance(value, (dt.datetime, dt.date, dt.time)):
-            out.update(b"d" + value.isoformat().encode() + str(getattr(value, "tzinfo", "")).encode())
+            out.update(b"s%d:" % len(data))
+            out.update(data)
+        elif kind is tuple or kind is list:
+            out.update(b"l%d:" % len(value))
+            for element in value:
+                self._feed(out, element, depth)
+        elif value is None or kind is bool or kind is int or kind is float:
+            out.update(b"n" + repr(value).encode())
+        elif kind is dict:
+            out.update(b"m%d:" % len(value))
+            for key in sorted(value, key=repr):
+                self._feed(out, key, depth)
+                self._feed(out, value[key], depth)
+        elif isinstance(value, str):  # Markup
+            data = str.encode(value, "utf-8", "surrogatepass")
+            out.update(b"s%d:" % len(data))
+            out.update(data)
         elif isinstance(value, Item):
             out.update(b"i" + self._item(value, depth))
         elif isinstance(value, Group):
@@ -77,6 +88,10 @@ class Fingerprinter:
                 for lang, item in value.items.items():
                     out.update(lang.encode())
                     out.update(self._item(item, depth - 1))
+        elif isinstance(value, bytes):
+            out.update(b"b%d:" % len(value) + value)
+        elif isinstance(value, (dt.datetime, dt.date, dt.time)):
+            out.update(b"d" + value.isoformat().encode() + str(getattr(value, "tzinfo", "")).encode())
         elif isinstance(value, (list, tuple)):
             out.update(b"l%d:" % len(value))
             for element in value:
@@ -90,18 +105,17 @@ class Fingerprinter:
             parts = sorted(self.digest(element, depth) for element in value)
             out.update(b"t%d:" % len(parts) + b"".join(parts))
         elif hasattr(value, "__fingerprint__"):
-            out.update(b"f" + type(value).__name__.encode())
+            out.update(b"f" + kind.__name__.encode())
             self._feed(out, value.__fingerprint__(), depth)
-        elif dataclasses.is_dataclass(value) and not isinstance(value, type):
-            cls = type(value)
-            names = self._fields.get(cls)
+        else:
+            names = self._fields.get(kind)
             if names is None:
-                names = self._fields[cls] = _dataclass_fields(cls)
-            out.update(b"c" + cls.__qualname__.encode())
+                if not dataclasses.is_dataclass(kind):
+                    raise Unfingerprintable(f"cannot fingerprint a {kind.__module__}.{kind.__qualname__}")
+                names = self._fields[kind] = _dataclass_fields(kind)
+            out.update(b"c" + kind.__qualname__.encode())
             for name in names:
                 self._feed(out, getattr(value, name), depth)
-        else:
-            raise Unfingerprintable(f"cannot fingerprint a {type(value).__module__}.{type(value).__qualname__}")
 
     def _item(self, item: Item, depth: int) -> bytes:
         """An item's digest: its own content, then (while ``depth`` lasts) what it refers to."""

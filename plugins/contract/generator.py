@@ -126,9 +126,11 @@ class SourceGenerator(Generator):
         return True
 
     def sources(self) -> list[str]:
-        """The Markdown files of this content type, relative to the content folder."""
-        found = (os.path.normpath(rel).replace(os.sep, "/") for rel in self.get_files([self.folder], extensions=False))
-        return sorted(rel for rel in found if rel.endswith(".md"))
+        """The Markdown files of this content type, relative to the content folder (listed once)."""
+        if getattr(self, "_sources", None) is None:
+            found = (os.path.normpath(rel).replace(os.sep, "/") for rel in self.get_files([self.folder], extensions=False))
+            self._sources = sorted(rel for rel in found if rel.endswith(".md"))
+        return self._sources
 
     def generate_context(self):
         for rel in self.sources():

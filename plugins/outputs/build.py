@@ -28,7 +28,7 @@ import sys
 import tempfile
 import time
 
-import pelican as pelican_package
+from importlib import metadata
 
 from pelican import Pelican
 from pelican.generators import StaticGenerator
@@ -73,6 +73,20 @@ def located(problem: Problem) -> Problem:
             if f"]({name}" in text:
                 return dataclasses.replace(problem, line=number)
     return problem
+
+
+# Libraries whose version changes what a page holds: a new version makes the next build cold.
+OUTPUT_PACKAGES = ("pelican", "markdown", "jinja2", "babel", "opencc", "pillow", "pagefind", "icalendar")
+
+
+def package_versions() -> dict[str, str]:
+    versions = {}
+    for name in OUTPUT_PACKAGES:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "-"
+    return versions
 
 
 class _ErrorCounter(logging.Handler):
@@ -188,7 +202,7 @@ class SiteBuild(Pelican):
 
         roots = [os.path.join(self.theme, "templates"), os.path.join(self.theme, "translations")]
         roots += [path for path in self.settings.get("PLUGIN_PATHS", []) if os.path.isdir(path)]
-        return code_fingerprint(roots, {**self.settings, "_PELICAN": pelican_package.__version__}, describe)
+        return code_fingerprint(roots, {**self.settings, "_VERSIONS": package_versions()}, describe)
 
     def _run_stages(self, write: bool = True, state: OutputState | None = None) -> Site:
         context = self.settings.copy()

@@ -206,16 +206,21 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
         if not pages:
             continue
         name = _html_lang_key(lang.html_lang)
-        digest = documents.digest(pages, settings)
         earlier = previous.get(name)
+        # Fast: the same pages with the same render fingerprints as last time (nothing to read).
+        quick = _fingerprints_digest(pages, state.fingerprints) if state is not None else None
+        if quick is not None and earlier and earlier.get("quick") == quick:
+            digest = earlier["digest"]
+        else:  # else compare what the indexer would read
+            digest = documents.digest(pages, settings)
         if earlier and earlier["digest"] == digest and all(
             os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
         ):
             for rel in earlier["files"]:
                 state.keep(f"{BUNDLE_DIR}/{rel}")
-            record[name] = earlier
+            record[name] = {**earlier, "quick": quick}
         else:
-            todo.append((lang, name, digest, pages))
+            todo.append((lang, name, digest, pages, quick))
     if todo:
         from contract.generator import workers
 
@@ -229,7 +234,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
                 fix="install the pinned requirements: .venv/bin/pip install -r requirements.txt.",
             )
             return
-        for (lang, name, digest, _pages), result in zip(todo, results):
+        for (lang, name, digest, _pages, quick), result in zip(todo, results):
             if isinstance(result, BaseException):
                 site.log.error(
                     "search",
@@ -241,7 +246,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
             if language_entry["page_count"] != written:
                 site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {written} {lang.label} pages given to it.")
                 return
-            record[name] = {"digest": digest, "files": files, "entry": language_entry}
+            record[name] = {"digest": digest, "quick": quick, "files": files, "entry": language_entry}
             record["_top"] = top
     top = record.pop("_top", None) or previous.get("_top")
     if not record or top is None:
@@ -262,6 +267,22 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     )
 
 
+def _fingerprints_digest(pages: list[OutputPage], fingerprints: dict) -> bytes | None:
+    """A digest of the pages' render fingerprints (and of the pages their documents quote), or None."""
+    out = hashlib.blake2b(digest_size=16)
+    for page in pages:
+        mine = fingerprints.get(page.save_as)
+        if mine is None:
+            return None
+        out.update(page.save_as.encode() + mine)
+        if page.item.derived_from is not None:  # its document holds the source page's text as well
+            theirs = fingerprints.get(page.item.derived_from.url + "index.html")
+            if theirs is None:
+                return None
+            out.update(theirs)
+    return out.digest()
+
+
 async def _index_languages(documents: Documents, todo, bundle: str, limit: int) -> list:
     """Index each language of ``todo`` with its own Pagefind, ``limit`` at a time; results or exceptions."""
     import pagefind.index  # noqa: F401 - ImportError here, before any work, when Pagefind is missing
@@ -272,7 +293,7 @@ async def _index_languages(documents: Documents, todo, bundle: str, limit: int) 
         async with gate:
             return await asyncio.wait_for(_index_language(documents, pages, bundle), PAGEFIND_TIMEOUT)
 
-    return await asyncio.gather(*(one(pages) for _lang, _name, _digest, pages in todo), return_exceptions=True)
+    return await asyncio.gather(*(one(pages) for _lang, _name, _digest, pages, _quick in todo), return_exceptions=True)
 
 
 async def _index_language(documents: Documents, pages, bundle: str):
