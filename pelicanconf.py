@@ -62,6 +62,13 @@ STRICT_BUILD = True  # exit non-zero on content errors (the dev server sets it F
 CACHE_CONTENT = True
 LOAD_CONTENT_CACHE = True
 CACHE_PATH = os.path.join(ROOT, ".cache")
+# Rebuilds render and write only the pages a change affects (docs/architecture.md, "Rebuilds");
+# the record of the last output is kept in CACHE_PATH. publishconf.py turns it off.
+INCREMENTAL_OUTPUT = True
+# Processes for parsing, rendering and search indexing: 0 = one per core. Fewer sources (or pages)
+# to do than BUILD_PARALLEL_FROM are done in the build process: starting workers would cost more.
+BUILD_WORKERS = 0
+BUILD_PARALLEL_FROM = 100
 IGNORE_FILES = [".#*", "*~", ".*.swp", ".DS_Store", "Thumbs.db", ".gitkeep"]
 STATIC_PATHS = ["files"]  # downloads (PDF etc.) linked with {static}
 THEME_STATIC_DIR = "theme"

@@ -16,6 +16,9 @@ SITEURL = os.environ.get("SITEURL", "").rstrip("/")
 if not SITEURL:
     sys.exit("publishconf.py: SITEURL is not set. Fix: run e.g. SITEURL=https://smartlab.example.gov.hk make publish")
 PREVIEW = False  # drafts and scheduled releases are never published, whatever pelicanconf.py says
+# A published site is always built whole: the precompressed copies below exist only for the files
+# a build stages, so a rebuild that keeps unchanged pages would lose theirs.
+INCREMENTAL_OUTPUT = False
 
 # -- precompression (pip package pelican-precompress) ------------------------------------------
 # Every text file gets a .gz and a .br beside it, for servers that send them as they are

@@ -157,3 +157,18 @@ def test_a_failed_rebuild_leaves_the_output_and_the_next_rebuild_works(site):
     beta.write_text(good, encoding="utf-8")
     assert _rendered(site.rebuild())[0] == 0
     site.assert_same_as_cold()
+
+
+def test_parsing_and_rendering_on_several_cores_write_what_one_process_writes(tmp_path):
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
+    outputs = {}
+    for workers in (1, 2):
+        result = build(
+            content, tmp_path / f"workers-{workers}" / "output", "PRESS_PER_PAGE=2", f"BUILD_WORKERS={workers}", "BUILD_PARALLEL_FROM=1",
+            env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)),
+        )
+        assert result.returncode == 0, result.text
+        outputs[workers] = tree_digest(result.output)
+    assert outputs[1] == outputs[2]

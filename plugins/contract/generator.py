@@ -220,7 +220,6 @@ class SourceGenerator(Generator):
 # A cold build parses every source: Markdown is the larger part of reading, and sources are
 # independent, so the parses the cache lacks are shared between forked workers first.  The
 # content types then read every source as usual and find each parse in the cache.
-PARALLEL_MIN_SOURCES = 100  # below this, starting workers costs more than it saves
 _PARSE: tuple = ()  # (reader, [(data, shown path)]) for the forked workers
 
 
@@ -236,11 +235,14 @@ def _parse_share(indices: range) -> list:
     return parsed
 
 
-def workers() -> int:
+def workers(settings) -> int:
+    """How many processes a stage may use: ``BUILD_WORKERS``, or every core this process may run on."""
+    wanted = settings.get("BUILD_WORKERS") or 0
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    return max(1, wanted if wanted > 0 else cores)
 
 
 def parse_ahead(generators, context) -> int:
@@ -258,8 +260,8 @@ def parse_ahead(generators, context) -> int:
                     continue  # reported when its content type reads it
                 if not cache.has(data):
                     todo.append((data, shown_path(full)))
-    count = min(workers(), context.get("RENDER_WORKERS") or 64)
-    if count < 2 or len(todo) < PARALLEL_MIN_SOURCES or "fork" not in multiprocessing.get_all_start_methods():
+    count = workers(context)
+    if count < 2 or len(todo) < context.get("BUILD_PARALLEL_FROM", 100) or "fork" not in multiprocessing.get_all_start_methods():
         return 0
     global _PARSE
     _PARSE = (reader_for(context), todo)

@@ -249,7 +249,6 @@ class SiteRenderer(Generator):
 # -- rendering on every core ------------------------------------------------------------------
 # Pages are independent once planned, so a large batch is split between forked workers, which
 # inherit the model, the compiled templates and the catalogs, and write their pages themselves.
-PARALLEL_MIN_PAGES = 200  # below this, starting workers costs more than it saves
 _WORK: tuple = ()  # (renderer, pages) for the forked workers
 
 
@@ -262,8 +261,8 @@ def _write_share(indices: range) -> int:
 
 def write_pages(renderer: SiteRenderer, pages: list[OutputPage]) -> None:
     """Render and write ``pages``: on every core when there are many and the platform can fork."""
-    count = min(workers(), renderer.settings.get("RENDER_WORKERS") or 64)
-    if count < 2 or len(pages) < PARALLEL_MIN_PAGES or "fork" not in multiprocessing.get_all_start_methods():
+    count = workers(renderer.settings)
+    if count < 2 or len(pages) < renderer.settings.get("BUILD_PARALLEL_FROM", 100) or "fork" not in multiprocessing.get_all_start_methods():
         for page in pages:
             renderer.write(page)
         return

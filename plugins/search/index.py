@@ -189,7 +189,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     Each language is indexed by its own Pagefind run and the bundles are merged: every file
     Pagefind writes for a language carries the language in its name, and
     ``pagefind-entry.json`` lists them all.  Runs go side by side, one per core
-    (``SEARCH_WORKERS``), so an indexer holds one language, not the whole site.  In a rebuild, a
+    (``BUILD_WORKERS``), so an indexer holds one language, not the whole site.  In a rebuild, a
     language whose indexed documents are all unchanged keeps its files from the last build
     instead of being indexed again.
     """
@@ -224,7 +224,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     if todo:
         from contract.generator import workers
 
-        limit = max(1, min(workers(), settings.get("SEARCH_WORKERS") or 64))
+        limit = workers(settings)
         try:
             results = asyncio.run(_index_languages(documents, todo, bundle, limit))
         except ImportError:
