@@ -100,6 +100,22 @@ class _ErrorCounter(logging.Handler):
         self.count += 1
 
 
+class _StageTimer:
+    """Seconds spent in each stage, logged at INFO level (``pelican -v`` shows them)."""
+
+    def __init__(self):
+        self.started = self.last = time.perf_counter()
+        self.laps: list[tuple[str, float]] = []
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps.append((name, now - self.last))
+        self.last = now
+
+    def report(self) -> None:
+        logging.getLogger(__name__).info("stages: " + ", ".join(f"{name} {seconds:.2f} s" for name, seconds in self.laps))
+
+
 class SiteBuild(Pelican):
     def _get_generator_classes(self):
         generators = []
@@ -154,16 +170,15 @@ class SiteBuild(Pelican):
             return
         counts = state.commit()
         self.committed = True  # the development server reloads the pages on this
-        how = (
-            f"rendered {state.rendered} of {len(site.pages)} pages (the rest unchanged); "
-            f"{counts['written']} files written, {counts['deleted']} deleted"
+        rebuilt = (
+            f"; {state.rendered} rendered, the others unchanged; {counts['written']} files written, {counts['deleted']} deleted"
             if state.incremental
-            else f"{len(site.pages)} pages"
+            else ""
         )
         print(
-            f"Built {how} from {sum(1 for i in site.items if not i.derived_from)} sources in "
+            f"Built {len(site.pages)} pages from {sum(1 for i in site.items if not i.derived_from)} sources in "
             f"{len(site.languages)} languages into {os.path.relpath(final)}/ "
-            f"in {time.perf_counter() - started:.2f} s"
+            f"in {time.perf_counter() - started:.2f} s{rebuilt}"
             + (f" ({len(site.log.warnings)} warning(s) above)." if site.log.warnings else "."),
         )
 
@@ -216,18 +231,24 @@ class SiteBuild(Pelican):
             cls(context=context, settings=self.settings, path=self.path, theme=self.theme, output_path=self.output_path)
             for cls in self._get_generator_classes()
         ]
+        timer = _StageTimer()
         # 1. read every source into the model (parses the cache lacks first, on every core)
         parse_ahead(generators, context)
         for generator in generators:
             if hasattr(generator, "generate_context"):
                 generator.generate_context()
+        timer.lap("read")
         # 2. plan: translation groups, pages of every language, checks
         signals.all_generators_finalized.send(generators)
+        timer.lap("plan")
         # 3. render and write (skipped by the renderer when there are errors, and by CHECK_ONLY)
         if write and not site.log.errors:
             writer = self._get_writer()
             for generator in generators:
                 if hasattr(generator, "generate_output"):
                     generator.generate_output(writer)
+            timer.lap("render and write")
             signals.finalized.send(self)
+            timer.lap("index and finish")
+        timer.report()
         return site
