@@ -125,6 +125,8 @@ def machine() -> dict:
 BUILT_RE = re.compile(r"^Built \d+ pages from \d+ sources.*$", re.MULTILINE)
 COUNTS_RE = re.compile(r"Built \d+ pages from \d+ sources in \d+ languages")
 DONE_RE = re.compile(r"Done: Processed .*?seconds\.", re.DOTALL)
+SEARCH_RE = re.compile(r"^search: .* in ([\d.]+) s$", re.MULTILINE)  # the search plugin's summary line
+RENDERED_RE = re.compile(r"; (\d+) rendered, the others unchanged")  # a rebuild's count of pages rendered
 
 
 def _line(log: str, pattern) -> str | None:
@@ -189,6 +191,15 @@ def measure(n: int, args, work: str, photo_set) -> dict:
         data["rss_by_measurement"].setdefault(name, []).append(result.peak_kib)
         data.setdefault("rss_detail", []).append({"measurement": name, "process_kib": result.max_rss_kib, "tree_kib": result.tree_rss_kib})
         note = ""
+        if tool == "ours":
+            with open(log, encoding="utf-8", errors="replace") as handle:
+                text = handle.read()
+            search = SEARCH_RE.search(text)
+            rendered = RENDERED_RE.search(text)
+            if search:
+                data.setdefault("search_seconds", {}).setdefault(name, []).append(float(search.group(1)))
+            if rendered:
+                data.setdefault("rendered", {}).setdefault(name, []).append(int(rendered.group(1)))
         if args.with_galleries and tool == "ours":
             encoded = runner.photos_encoded(ours_cache, ours_out, started)
             data.setdefault("encoded", {}).setdefault(name, []).append(encoded)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-NO_GALLERIES = "n/a (galleries not implemented)"
+NO_GALLERIES = "n/a (needs --with-galleries)"
 GB = 10**9  # the memory goal is 1 GB in decimal units, the stricter reading
 
 # (label, tool, measurement) rows of the timing part of the table
@@ -44,6 +44,9 @@ def summarise_size(raw: dict) -> dict:
         }
         if tool == "ours":
             result[tool]["photos_encoded_per_run"] = data.get("photos_encoded", NO_GALLERIES)
+            # from the build's own log: the time its search indexing took, and what a rebuild rendered
+            result[tool]["search_seconds"] = {name: median(v) for name, v in data.get("search_seconds", {}).items()}
+            result[tool]["pages_rendered"] = {name: median(v) for name, v in data.get("rendered", {}).items()}
     if "ours" in result and "core" in result:
         result["ratios_ours_over_core"] = {
             name: _ratio(result["ours"]["seconds"].get(name, {}).get("median"), result["core"]["seconds"][name]["median"])
@@ -79,6 +82,13 @@ def table(sizes: dict, galleries: bool) -> str:
             rows.append([label] + [NO_GALLERIES for _ in columns])
             continue
         rows.append([label] + [value(n, tool, ("seconds", name, "median")) for n in columns])
+    for name, label in (("cold", "cold build"), ("warm", "no change"), ("edit", "one release edited")):
+        rows.append([f"ours: of which search indexing, {label} (s)"] + [value(n, "ours", ("search_seconds", name)) for n in columns])
+    for name, label in (("warm", "no change"), ("edit", "one release edited")):
+        rows.append(
+            [f"ours: pages rendered, {label}"]
+            + [value(n, "ours", ("pages_rendered", name), lambda v: f"{v:.0f}" if v is not None else "–") for n in columns]
+        )
     for tool in ("ours", "core"):
         rows.append([f"{tool}: HTML pages written"] + [value(n, tool, ("html_files",), str) for n in columns])
         rows.append(

@@ -43,7 +43,7 @@ class Fingerprinter:
 
     def __init__(self):
         self._items: dict[tuple[int, int], bytes] = {}
-        self._shared: dict[int, tuple[object, bytes]] = {}  # id -> (object kept alive, digest)
+        self._shared: dict[tuple[int, int], tuple[object, bytes]] = {}  # (id, depth) -> (object kept alive, digest)
         self._fields: dict[type, tuple[str, ...]] = {}
 
     def digest(self, value, depth: int = ITEM_DEPTH) -> bytes:
@@ -51,11 +51,11 @@ class Fingerprinter:
         self._feed(out, value, depth)
         return out.digest()
 
-    def remember(self, value, depth: int = ITEM_DEPTH) -> bytes:
-        """``digest(value)``, computed once for an object many pages share (a feed list, the nav)."""
-        known = self._shared.get(id(value))
+    def _described(self, value, depth: int) -> bytes:
+        """The digest of what ``value.__fingerprint__()`` returns, computed once per object."""
+        known = self._shared.get((id(value), depth))
         if known is None or known[0] is not value:
-            known = self._shared[id(value)] = (value, self.digest(value, depth))
+            known = self._shared[(id(value), depth)] = (value, self.digest(value.__fingerprint__(), depth))
         return known[1]
 
     # -- the serialisation --------------------------------------------------------------
@@ -104,9 +104,9 @@ class Fingerprinter:
         elif isinstance(value, (set, frozenset)):
             parts = sorted(self.digest(element, depth) for element in value)
             out.update(b"t%d:" % len(parts) + b"".join(parts))
-        elif hasattr(value, "__fingerprint__"):
+        elif hasattr(value, "__fingerprint__"):  # often one object many pages share: described once
             out.update(b"f" + kind.__name__.encode())
-            self._feed(out, value.__fingerprint__(), depth)
+            out.update(self._described(value, depth))
         else:
             names = self._fields.get(kind)
             if names is None:

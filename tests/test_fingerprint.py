@@ -1,0 +1,95 @@
+"""The render fingerprint: equal inputs give equal digests, and a change anywhere a page can reach changes it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import pytest
+
+from contract.fingerprint import Fingerprinter, Unfingerprintable
+from contract.model import Group, Item, OutputPage
+from outputs.state import OutputState, Record
+
+
+def _item(key="press/2025/a", lang="en", title="A release", **fields) -> Item:
+    return Item(kind="press", key=key, name=key.rsplit("/", 1)[1], lang=lang, path=f"content/{key}.{lang}.md",
+                fields={"title": title, "date": dt.datetime(2025, 7, 30, 14, 30), **fields}, url=f"{lang}/{key}/")
+
+
+def _page(item: Item, **data) -> OutputPage:
+    return OutputPage(key=item.key, lang=item.lang, url=item.url, template="release.html", title=item.title,
+                      data={"item": item, **data}, item=item)
+
+
+def _digest(value) -> bytes:
+    return Fingerprinter().digest(value)
+
+
+def test_equal_inputs_built_apart_give_equal_digests():
+    assert _digest(_page(_item())) == _digest(_page(_item()))
+
+
+@pytest.mark.parametrize("change", [
+    lambda item: item.fields.update(title="Another title"),
+    lambda item: item.fields.update(date=dt.datetime(2025, 7, 31, 14, 30)),
+    lambda item: setattr(item, "url", "en/press/2025/b/"),
+    lambda item: item.fields.update(tags=["Innovation"]),
+])
+def test_a_change_to_the_item_changes_the_page_digest(change):
+    item = _item()
+    before = _digest(_page(item))
+    change(item)
+    assert _digest(_page(item)) != before
+
+
+def test_a_forum_title_reaches_the_release_that_names_it():
+    forum = _item(key="forums/forum-a", title="Forum A")
+    release = _item()
+    release.links["forum"] = Group("forums/forum-a", "forum", {"en": forum})
+    before = _digest(_page(release))
+    forum.fields["title"] = "Forum A, renamed"
+    assert _digest(_page(release)) != before
+
+
+def test_references_are_followed_to_a_fixed_depth_without_looping():
+    a, b = _item(key="press/2025/a"), _item(key="press/2025/b")
+    a.links["other"] = b
+    b.links["other"] = a  # a cycle
+    assert len(_digest(_page(a))) == 16
+
+
+def test_dict_order_and_set_order_do_not_matter():
+    assert _digest({"a": 1, "b": {2, 3}}) == _digest({"b": {3, 2}, "a": 1})
+
+
+@dataclass(frozen=True)
+class _Located:
+    url: str
+    path: str = field(metadata={"fingerprint": False})
+
+
+def test_fields_marked_out_of_the_fingerprint_are_left_out():
+    assert _digest(_Located("/a.jpg", "/tmp/staging-1/a.jpg")) == _digest(_Located("/a.jpg", "/tmp/staging-2/a.jpg"))
+    assert _digest(_Located("/a.jpg", "/x")) != _digest(_Located("/b.jpg", "/x"))
+
+
+def test_an_unknown_type_is_refused_rather_than_guessed():
+    with pytest.raises(Unfingerprintable):
+        _digest({"helper": object()})
+
+
+def test_a_kept_file_must_still_be_what_the_last_build_wrote(tmp_path):
+    final = tmp_path / "output"
+    (final / "en").mkdir(parents=True)
+    page = final / "en" / "index.html"
+    page.write_text("<p>home</p>")
+    status = page.stat()
+    state = OutputState(str(final), str(tmp_path / "staging"), None, "code")
+    state.incremental = True
+    state.previous = {"en/index.html": Record(b"f" * 16, status.st_size, status.st_mtime_ns)}
+    assert state.reusable("en/index.html", b"f" * 16)
+    assert not state.reusable("en/index.html", b"g" * 16)  # other inputs
+    assert not state.reusable("en/index.html", None)  # no fingerprint: always rendered
+    page.write_text("<p>edited by hand</p>")
+    assert not state.reusable("en/index.html", b"f" * 16)  # changed since
