@@ -93,3 +93,20 @@ def test_a_kept_file_must_still_be_what_the_last_build_wrote(tmp_path):
     assert not state.reusable("en/index.html", None)  # no fingerprint: always rendered
     page.write_text("<p>edited by hand</p>")
     assert not state.reusable("en/index.html", b"f" * 16)  # changed since
+
+
+def test_a_rebuild_replaces_a_file_by_a_folder_and_removes_what_is_gone(tmp_path):
+    final, staging = tmp_path / "output", tmp_path / "staging"
+    (final / "en").mkdir(parents=True)
+    (final / "en" / "news").write_text("a file where a folder now goes")
+    (final / "en" / "old").mkdir()
+    (final / "en" / "old" / "index.html").write_text("gone")
+    (staging / "en" / "news").mkdir(parents=True)
+    (staging / "en" / "news" / "index.html").write_text("new")
+    state = OutputState(str(final), str(staging), None, "code")
+    state.incremental = True
+    counts = state.commit()
+    assert (final / "en" / "news" / "index.html").read_text() == "new"
+    assert not (final / "en" / "old").exists()  # its file deleted, then its empty folder
+    assert counts == {"written": 1, "unchanged": 0, "deleted": 1}  # the file in the way went with the write
+    assert not staging.exists()

@@ -4,9 +4,11 @@
 same stages and signals as Pelican (context → all_generators_finalized →
 output → finalized) with three differences:
 
-* it writes into a fresh staging folder beside ``output/`` and swaps it in
-  only when the build succeeded, so a failed build leaves the previous site
-  exactly as it was and a visitor never sees a half-written one;
+* it writes into a fresh staging folder beside ``output/`` and puts it in
+  place only when the build succeeded (``outputs.state``: the whole folder by
+  rename after a cold build, each changed file by rename after a rebuild that
+  kept the unchanged pages), so a failed build leaves the previous site
+  exactly as it was and a visitor never sees a half-written page;
 * it prints every problem the content checks found, one line each, and
   exits non-zero when any is an error (``STRICT_BUILD``; the development
   server turns it off to keep watching);
@@ -104,7 +106,7 @@ class _StageTimer:
     """Seconds spent in each stage, logged at INFO level (``pelican -v`` shows them)."""
 
     def __init__(self):
-        self.started = self.last = time.perf_counter()
+        self.last = time.perf_counter()
         self.laps: list[tuple[str, float]] = []
 
     def lap(self, name: str) -> None:

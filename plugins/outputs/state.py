@@ -188,9 +188,7 @@ class OutputState:
             if same_file_content(source, target):
                 unchanged += 1
                 continue
-            os.makedirs(os.path.dirname(target), exist_ok=True)
-            if os.path.isdir(target):
-                shutil.rmtree(target)
+            _make_room(self.final, rel)
             os.replace(source, target)
             written += 1
         wanted = staged | self.kept
@@ -201,9 +199,6 @@ class OutputState:
             deleted += 1
         shutil.rmtree(self.staging, ignore_errors=True)
         return {"written": written, "unchanged": unchanged + len(self.kept), "deleted": deleted}
-
-    def discard(self) -> None:
-        shutil.rmtree(self.staging, ignore_errors=True)
 
     def _forget(self) -> None:
         if self.manifest_path and os.path.exists(self.manifest_path):
@@ -228,6 +223,20 @@ class OutputState:
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
         os.replace(temporary, self.manifest_path)
+
+
+def _make_room(root: str, rel: str) -> None:
+    """Make ``root/rel`` writable as a file: its folders exist, and no file or folder is in the way."""
+    folder = root
+    for part in rel.split("/")[:-1]:
+        folder = os.path.join(folder, part)
+        if os.path.isfile(folder) or os.path.islink(folder):
+            os.unlink(folder)  # a page that was a file is now a folder of pages
+        if not os.path.isdir(folder):
+            os.makedirs(folder)
+    target = os.path.join(root, rel)
+    if os.path.isdir(target) and not os.path.islink(target):
+        shutil.rmtree(target)
 
 
 def _remove_empty_parents(root: str, rel: str) -> None:
