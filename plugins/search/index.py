@@ -29,6 +29,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -39,6 +40,8 @@ from html import escape
 from contract.model import OutputPage, Site
 
 from .pages import site_of_build
+
+logger = logging.getLogger(__name__)
 
 BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
 PAGEFIND_TIMEOUT = 300  # seconds; the sample site (97 pages) takes about 1.5
@@ -301,8 +304,14 @@ async def _index_language(documents: Documents, pages, bundle: str):
     with tempfile.TemporaryDirectory(prefix="search-") as folder:
         copies = os.path.join(folder, "pages")
         own_bundle = os.path.join(folder, "bundle")
+        started = time.perf_counter()
         written = documents.write(copies, pages)
+        wrote = time.perf_counter()
         await run_pagefind(copies, own_bundle)
+        logger.info(
+            "search: %s: %d documents written in %.1f s, indexed by Pagefind in %.1f s",
+            pages[0].lang, written, wrote - started, time.perf_counter() - wrote,
+        )
         with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             own_entry = json.load(handle)
         (language_entry,) = own_entry.pop("languages").values()
