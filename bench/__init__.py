@@ -9,7 +9,7 @@ How it is measured and one real run: docs/performance.md.
 Modules:
 
 * ``corpus``  -- the synthetic sources (English and Traditional Chinese text);
-* ``photos``  -- gallery photos (only with ``--with-galleries``; needs Pillow);
+* ``photos``  -- gallery photos (unless ``--no-galleries``; needs Pillow);
 * ``runner``  -- one timed ``pelican`` subprocess (wall time, peak memory), the
   snapshot of the project's code, counts of pages and encoded photos;
 * ``core``    -- the minimal settings file for core Pelican;

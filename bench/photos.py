@@ -6,13 +6,15 @@ of a few megabytes each, like a camera's.  Every gallery of the corpus
 hard-links the same set; one extra photo is kept aside for the "add one
 photo" measurement.
 
-Needs Pillow (only when ``--with-galleries`` is given).
+Needs Pillow (unless ``--no-galleries`` is given).
 """
 
 from __future__ import annotations
 
 import os
 import random
+import subprocess
+import sys
 
 WIDTH, HEIGHT = 4000, 3000
 PER_GALLERY = 10
@@ -23,7 +25,7 @@ def _pillow():
         from PIL import Image, ImageDraw, ImageFilter
     except ImportError:  # pragma: no cover - depends on the environment
         raise SystemExit(
-            "--with-galleries needs Pillow to make the photos: .venv/bin/python -m pip install Pillow"
+            "the benchmark's galleries need Pillow to make the photos (or run it with --no-galleries): .venv/bin/python -m pip install Pillow"
         ) from None
     return Image, ImageDraw, ImageFilter
 
@@ -64,3 +66,18 @@ def make_set(folder: str, count: int = PER_GALLERY + 1) -> list[str]:
             os.replace(path + ".part", path)
         paths.append(path)
     return paths
+
+
+def make_set_apart(folder: str, count: int = PER_GALLERY + 1) -> list[str]:
+    """``make_set`` in a child process: the benchmark's own memory stays small.
+
+    Builds are started by forking the benchmark, and a child's peak resident size
+    counts what it shared with its parent before it replaced itself by the build:
+    images decoded here would show up as the builds' memory.
+    """
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    code = f"from bench.photos import make_set; make_set({folder!r}, {count})"
+    done = subprocess.run([sys.executable, "-c", code], cwd=root)
+    if done.returncode != 0:
+        raise SystemExit(done.returncode)
+    return [os.path.join(folder, f"photo-{index:02d}.jpg") for index in range(1, count + 1)]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import statistics
 
-NO_GALLERIES = "n/a (needs --with-galleries)"
+NO_GALLERIES = "n/a (--no-galleries)"
 GB = 10**9  # the memory goal is 1 GB in decimal units, the stricter reading
 
 # (label, tool, measurement) rows of the timing part of the table
