@@ -19,7 +19,9 @@ the same relative path (so the result URL is the page's): the page's
 The published pages stay exactly as written.  Pagefind keeps one index per
 ``<html lang>`` (``en``, ``zh-hant-hk``, ``zh-hans``) and ``pagefind.js``
 picks the one of the page the search runs on, so results are in the page's
-language only.  Its extended build segments Chinese: Simplified text into words,
+language only.  Each language is indexed by a Pagefind run of its own (side by
+side, one per core) and the runs' files are merged into one bundle; a rebuild
+runs Pagefind only for the languages whose documents changed.  Its extended build segments Chinese: Simplified text into words,
 Traditional text (whose words its dictionary lacks) into characters, so a
 Traditional query also finds pages that hold its characters apart.
 """
