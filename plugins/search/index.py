@@ -166,13 +166,36 @@ class Documents:
         return written
 
 
-async def run_pagefind(folder: str, bundle: str) -> int:
-    """Index the HTML files of ``folder`` into the bundle folder ``bundle``; the number of pages."""
-    from pagefind.index import PagefindIndex
+def pagefind_executable() -> str:
+    """The Pagefind binary of the pinned ``pagefind[extended]`` packages; ImportError when missing."""
+    from pagefind.service import get_executable  # ImportError: not installed
 
-    async with PagefindIndex(config={"exclude_selectors": EXCLUDED, "output_path": bundle}) as index:
-        result = await index.add_directory(folder)
-    return result["page_count"]
+    executable = get_executable()
+    if executable is None:
+        raise ImportError("no Pagefind binary")
+    return str(executable)
+
+
+async def run_pagefind(folder: str, bundle: str) -> None:
+    """Index the HTML files of ``folder`` into the bundle folder ``bundle``.
+
+    The binary runs as its command-line tool, not through the Python package's service: the
+    service reads its answers from the same pipe the binary prints warnings to, and a warning
+    arriving at the wrong moment breaks the exchange (it failed so once in this project's benchmark
+    runs, with a JSONDecodeError).
+    """
+    command = [pagefind_executable(), "--site", folder, "--output-path", bundle, "--quiet"]
+    for selector in EXCLUDED:
+        command += ["--exclude-selectors", selector]
+    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
+    try:
+        output, _ = await process.communicate()
+    except asyncio.CancelledError:  # the time limit: do not leave it running
+        process.kill()
+        raise
+    if process.returncode != 0:
+        said = " ".join(output.decode("utf-8", "replace").split())[-300:]
+        raise RuntimeError(f"pagefind exited with status {process.returncode}: {said}")
 
 
 class _Reader:
@@ -290,8 +313,7 @@ def _fingerprints_digest(pages: list[OutputPage], fingerprints: dict) -> bytes |
 
 async def _index_languages(documents: Documents, todo, bundle: str, limit: int) -> list:
     """Index each language of ``todo`` with its own Pagefind, ``limit`` at a time; results or exceptions."""
-    import pagefind.index  # noqa: F401 - ImportError here, before any work, when Pagefind is missing
-
+    pagefind_executable()  # ImportError here, before any work, when Pagefind is missing
     gate = asyncio.Semaphore(limit)
 
     async def one(pages):
