@@ -470,3 +470,24 @@ def test_spec_fingerprint_is_stable_and_follows_every_setting():
     with pytest.raises(ValueError):
         VariantSpec(quality={"webp": 0})
     assert images.MAX_PIXELS == 50_000_000
+
+
+def test_a_rebuild_does_not_read_photos_whose_files_are_unchanged(tmp_path, monkeypatch):
+    from images import process as process_module
+
+    sources = three_photos(tmp_path / "src")
+    jobs = [PhotoJob(s, tmp_path / "out", "/img/") for s in sources]
+    first = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    read = []
+    real_read = process_module.read_source
+    monkeypatch.setattr(process_module, "read_source", lambda path: read.append(path) or real_read(path))
+
+    again = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    assert read == []  # known by size, time and inode: not read, not hashed
+    assert again.photos == first.photos and (again.encoded, again.reused) == (0, 3)
+
+    Image.new("RGB", (80, 60), (200, 10, 10)).save(sources[1])  # an editor replaces one photo
+    changed = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    assert read == [sources[1]]
+    assert (changed.encoded, changed.reused) == (1, 2)
+    assert changed.photos[sources[1]] != first.photos[sources[1]]

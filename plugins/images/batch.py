@@ -9,7 +9,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from . import process as _process
+from . import cache as _cache, process as _process
 from .cache import PhotoCache
 from .decode import PhotoError
 from .records import Photo
@@ -92,7 +92,6 @@ def process_all(
     elif progress is False:
         progress = None
     workers = workers or _cores()
-    workers = max(1, min(workers, len(unique)))
     result = BatchResult()
     outcomes: dict[PhotoJob, tuple] = {}
 
@@ -101,24 +100,36 @@ def process_all(
         if progress:
             progress(len(outcomes), len(unique))
 
+    # Photos whose file is unchanged since its bytes were hashed, and whose variants are in the
+    # cache, are placed here without reading them; the rest go to the workers.
+    todo = []
+    for job in unique:
+        known = _cached(job, spec, cache)
+        if known is not None:
+            finished(job, (known, False, None, None))
+        else:
+            todo.append(job)
+    workers = max(1, min(workers, len(todo)))
     if workers == 1:
-        for job in unique:
+        for job in todo:
             finished(job, _work(job, spec, cache))
     else:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_work, job, spec, cache): job for job in unique}
+            futures = {pool.submit(_work, job, spec, cache): job for job in todo}
             for future in as_completed(futures):
                 job = futures[future]
                 try:
                     outcome = future.result()
                 except Exception as error:  # the worker process itself died
-                    outcome = (None, False, _unexpected(error))
+                    outcome = (None, False, _unexpected(error), None)
                 finished(job, outcome)
 
     from contract.problems import ERROR, Problem  # the build has it loaded; workers need not
 
     for job in unique:  # in the order given
-        photo, encoded, failure = outcomes[job]
+        photo, encoded, failure, read = outcomes[job]
+        if read is not None and cache is not None:
+            cache.remember_digest(job.source, *read)
         if photo is not None:
             result.photos[job.source] = photo
             if encoded:
@@ -131,19 +142,37 @@ def process_all(
     if cache is not None:
         cache.encoded += result.encoded
         cache.reused += result.reused
+        cache.save_digests()
     result.seconds = time.monotonic() - started
     return result
 
 
+def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None) -> Photo | None:
+    """The photo placed from the cache, when its file is known unchanged and its entry is complete."""
+    if cache is None:
+        return None
+    digest = cache.known_digest(job.source)
+    if digest is None:
+        return None
+    key = _cache.entry_key(digest, spec)
+    record = cache.lookup(key)
+    if record is None:
+        return None
+    return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache)
+
+
 def _work(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None):
-    """(photo, encoded, None) or (None, False, (message, fix)); runs in a worker."""
+    """(photo, encoded, None, read) or (None, False, (message, fix), None); runs in a worker.
+
+    ``read``: the hash of the photo's bytes and the identity of its file when it was read.
+    """
     try:
-        photo, encoded = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache)
-        return photo, encoded, None
+        photo, encoded, read = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache)
+        return photo, encoded, None, read
     except PhotoError as error:
-        return None, False, (error.message, error.fix)
+        return None, False, (error.message, error.fix), None
     except Exception as error:
-        return None, False, _unexpected(error)
+        return None, False, _unexpected(error), None
 
 
 def _unexpected(error: Exception) -> tuple[str, str]:

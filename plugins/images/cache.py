@@ -5,6 +5,11 @@ Layout: ``<cache>/<key>/photo.json`` plus one file per variant
 place, so an entry that exists is complete; processes working at the same
 time can share a cache folder.  Entries are never served stale: the key
 changes with every byte of the photo and every setting of the spec.
+
+Hashing a photo means reading all of it (megabytes).  ``<cache>/sources.json``
+remembers the hash of each photo's bytes with the file's size, modification
+time and inode, so a rebuild reads again only the photos whose file changed
+(the rule make, rsync and git use).
 """
 
 from __future__ import annotations
@@ -20,10 +25,25 @@ from .spec import EXTENSIONS, VariantSpec
 ENTRY_VERSION = 1
 
 
+def source_digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def entry_key(digest: str, spec: VariantSpec) -> str:
+    """sha256 of the source bytes' sha256 (``digest``) and the spec's fingerprint (hex)."""
+    return hashlib.sha256(f"{digest}:{spec.fingerprint()}".encode("ascii")).hexdigest()
+
+
 def photo_key(data: bytes, spec: VariantSpec) -> str:
-    """sha256 of the source bytes' sha256 and the spec's fingerprint (hex)."""
-    source = hashlib.sha256(data).hexdigest()
-    return hashlib.sha256(f"{source}:{spec.fingerprint()}".encode("ascii")).hexdigest()
+    return entry_key(source_digest(data), spec)
+
+
+def file_identity(path: str) -> list | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return [status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev]
 
 
 def variant_file(fmt: str, width: int) -> str:
@@ -43,6 +63,39 @@ class PhotoCache:
         self.path = os.fspath(path)
         self.encoded = 0
         self.reused = 0
+        self._digests: dict | None = None  # path -> [size, mtime_ns, inode, device, digest], loaded on use
+        self._seen: dict = {}
+
+    # -- the hashes of the photos' bytes, by file identity ---------------------------------------
+    def known_digest(self, source: str) -> str | None:
+        """The hash of ``source``'s bytes if its file is unchanged since it was remembered."""
+        if self._digests is None:
+            try:
+                with open(os.path.join(self.path, "sources.json"), encoding="utf-8") as handle:
+                    self._digests = json.load(handle)
+            except (OSError, ValueError):
+                self._digests = {}
+        known = self._digests.get(os.path.abspath(source))
+        identity = file_identity(source)
+        if known is None or identity is None or known[:4] != identity:
+            return None
+        self._seen[os.path.abspath(source)] = known
+        return known[4]
+
+    def remember_digest(self, source: str, digest: str, identity: list | None) -> None:
+        """Remember the hash of ``source``'s bytes, read when the file had ``identity``."""
+        if identity is not None and identity == file_identity(source):  # not changed while it was read
+            self._seen[os.path.abspath(source)] = [*identity, digest]
+
+    def save_digests(self) -> None:
+        """Keep the hashes of the photos this run saw (others are dropped)."""
+        if not self._seen and self._digests is None:
+            return
+        os.makedirs(self.path, exist_ok=True)
+        temporary = os.path.join(self.path, f".sources.json.{os.getpid()}")
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump(dict(sorted(self._seen.items())), handle)
+        os.replace(temporary, os.path.join(self.path, "sources.json"))
 
     def __repr__(self):
         return f"PhotoCache({self.path!r}, encoded={self.encoded}, reused={self.reused})"

@@ -10,7 +10,7 @@ import shutil
 
 from PIL import Image
 
-from .cache import PhotoCache, photo_key, variant_file
+from .cache import PhotoCache, file_identity, entry_key, source_digest, variant_file
 from .decode import decode_upright, read_source, variant_widths
 from .records import Photo, Variant
 from .spec import ENCODER_OPTIONS, EXTENSIONS, VariantSpec
@@ -28,7 +28,7 @@ def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cach
     what happened.  Raises :class:`PhotoError` for a photo that cannot be
     published; nothing is written for it then.
     """
-    photo, encoded = produce(source_path, out_dir, url_prefix, spec, cache)
+    photo, encoded, _digest = produce(source_path, out_dir, url_prefix, spec, cache)
     if cache is not None:
         if encoded:
             cache.encoded += 1
@@ -37,12 +37,13 @@ def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cach
     return photo
 
 
-def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool]:
-    """The work of :func:`process_photo`; also says whether the photo was encoded."""
+def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool, tuple]:
+    """The work of :func:`process_photo`: (the photo, whether it was encoded, (hash of its bytes, file identity))."""
     source = os.fspath(source_path)
-    out_dir = os.fspath(out_dir)
+    identity = file_identity(source)
     data = read_source(source)
-    key = photo_key(data, spec)
+    digest = source_digest(data)
+    key = entry_key(digest, spec)
     record = cache.lookup(key) if cache is not None else None
     encoded = record is None
     files: dict[str, bytes] = {}
@@ -50,7 +51,12 @@ def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool]
         record, files = encode(data, spec)
         if cache is not None:
             cache.store(key, record, files)
+    return place(source, out_dir, url_prefix, key, record, cache, files), encoded, (digest, identity)
 
+
+def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None) -> Photo:
+    """Put the variants of an encoded photo (cache entry ``key``, or ``files``) in ``out_dir``."""
+    out_dir = os.fspath(out_dir)
     base = f"{_slug(os.path.basename(source))}-{key[:10]}"
     os.makedirs(out_dir, exist_ok=True)
     variants: dict[str, list[Variant]] = {}
@@ -63,14 +69,13 @@ def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool]
         else:
             _write(target, files[inner])
         variants.setdefault(fmt, []).append(Variant(width, height, _url(url_prefix, name), target))
-    photo = Photo(
+    return Photo(
         source=source,
         width=record["width"],
         height=record["height"],
         transparent=record["transparent"],
         variants={fmt: tuple(rows) for fmt, rows in variants.items()},
     )
-    return photo, encoded
 
 
 def encode(data: bytes, spec: VariantSpec) -> tuple[dict, dict[str, bytes]]:
