@@ -68,6 +68,7 @@ class GalleriesGenerator(SourceGenerator):
 
     # -- photos, and the references to galleries from releases and forums ---------
     def resolve(self, site):
+        state = self.context.get("output_state")  # a rebuild: variants already published stay where they are
         jobs, wanted = [], []
         listed = {}  # gallery folder -> file names some language lists
         for item in site.items:
@@ -89,7 +90,15 @@ class GalleriesGenerator(SourceGenerator):
                 source = os.path.join(folder, ref.file)
                 listed.setdefault(folder, set()).add(ref.file)
                 name = item.key.split("/", 1)[1]
-                jobs.append(PhotoJob(source, os.path.join(self.output_path, "media", "galleries", name), self._media_url(name)))
+                folder_in_output = os.path.join("media", "galleries", name)
+                jobs.append(
+                    PhotoJob(
+                        source,
+                        os.path.join(self.output_path, folder_in_output),
+                        self._media_url(name),
+                        reuse_dir=os.path.join(state.final, folder_in_output) if state is not None and state.incremental else None,
+                    )
+                )
             wanted.append((item, good))
         self._warn_unlisted(site, listed)
         cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"))
@@ -97,6 +106,12 @@ class GalleriesGenerator(SourceGenerator):
         if jobs:
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)
+        if state is not None:
+            for photo in result.photos.values():
+                for variants in photo.variants.values():
+                    for variant in variants:
+                        if variant.path.startswith(state.final + os.sep):
+                            state.keep(os.path.relpath(variant.path, state.final).replace(os.sep, "/"))
         for item, refs in wanted:
             sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]
             item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]

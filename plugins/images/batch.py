@@ -23,10 +23,15 @@ class PhotoJob:
     source: str
     out_dir: str
     url_prefix: str = ""
+    # A folder where this photo's variants may be already (the output of the last build): a variant
+    # found there is used where it is, and its ``path`` says so, instead of being placed in out_dir.
+    reuse_dir: str | None = None
 
     def __post_init__(self):
         object.__setattr__(self, "source", os.fspath(self.source))
         object.__setattr__(self, "out_dir", os.fspath(self.out_dir))
+        if self.reuse_dir is not None:
+            object.__setattr__(self, "reuse_dir", os.fspath(self.reuse_dir))
 
 
 @dataclass
@@ -158,7 +163,7 @@ def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None) -> Photo
     record = cache.lookup(key)
     if record is None:
         return None
-    return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache)
+    return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir)
 
 
 def _work(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None):
@@ -167,7 +172,7 @@ def _work(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None):
     ``read``: the hash of the photo's bytes and the identity of its file when it was read.
     """
     try:
-        photo, encoded, read = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache)
+        photo, encoded, read = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache, job.reuse_dir)
         return photo, encoded, None, read
     except PhotoError as error:
         return None, False, (error.message, error.fix), None

@@ -37,7 +37,7 @@ def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cach
     return photo
 
 
-def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool, tuple]:
+def produce(source_path, out_dir, url_prefix, spec, cache, reuse_dir=None) -> tuple[Photo, bool, tuple]:
     """The work of :func:`process_photo`: (the photo, whether it was encoded, (hash of its bytes, file identity))."""
     source = os.fspath(source_path)
     identity = file_identity(source)
@@ -51,11 +51,15 @@ def produce(source_path, out_dir, url_prefix, spec, cache) -> tuple[Photo, bool,
         record, files = encode(data, spec)
         if cache is not None:
             cache.store(key, record, files)
-    return place(source, out_dir, url_prefix, key, record, cache, files), encoded, (digest, identity)
+    return place(source, out_dir, url_prefix, key, record, cache, files, reuse_dir), encoded, (digest, identity)
 
 
-def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None) -> Photo:
-    """Put the variants of an encoded photo (cache entry ``key``, or ``files``) in ``out_dir``."""
+def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None, reuse_dir=None) -> Photo:
+    """Put the variants of an encoded photo (cache entry ``key``, or ``files``) in ``out_dir``.
+
+    A variant already in ``reuse_dir`` as the cache's own file (or one of its size: names carry
+    the content's hash) stays there: its ``path`` is that file's.
+    """
     out_dir = os.fspath(out_dir)
     base = f"{_slug(os.path.basename(source))}-{key[:10]}"
     os.makedirs(out_dir, exist_ok=True)
@@ -64,8 +68,11 @@ def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: 
         name = f"{base}-{width}.{EXTENSIONS[fmt]}"
         target = os.path.join(out_dir, name)
         inner = variant_file(fmt, width)
-        if cache is not None:
-            _place(os.path.join(cache.entry_dir(key), inner), target)
+        cached = os.path.join(cache.entry_dir(key), inner) if cache is not None else None
+        if cached is not None and reuse_dir is not None and _same(cached, os.path.join(reuse_dir, name)):
+            target = os.path.join(reuse_dir, name)
+        elif cached is not None:
+            _place(cached, target)
         else:
             _write(target, files[inner])
         variants.setdefault(fmt, []).append(Variant(width, height, _url(url_prefix, name), target))
@@ -120,13 +127,18 @@ def _url(prefix: str, name: str) -> str:
     return prefix + name
 
 
+def _same(cached: str, target: str) -> bool:
+    """Whether ``target`` holds the cached file (names are content-addressed: the same name holds the same bytes)."""
+    try:
+        return os.path.samefile(cached, target) or os.path.getsize(cached) == os.path.getsize(target)
+    except OSError:
+        return False
+
+
 def _place(cached: str, target: str) -> None:
     """Put a cached file at target: a hard link when possible, else a copy."""
-    try:
-        if os.path.samefile(cached, target) or os.path.getsize(cached) == os.path.getsize(target):
-            return  # names are content-addressed: the same name holds the same bytes
-    except OSError:
-        pass
+    if _same(cached, target):
+        return
     temporary = _temporary_name(target)
     try:
         try:
