@@ -12,7 +12,8 @@ fixed depth (``ITEM_DEPTH``), deep enough for every chain a template follows
 today (a forum page → its releases → their galleries → the gallery's photos).
 Each item's own part (fields, body HTML, address) is hashed once per build.
 
-A value of a type it does not know raises :class:`Unfingerprintable`: the
+Frozen dataclasses are taken as unchanging for the length of a build and described
+once each.  A value of a type it does not know raises :class:`Unfingerprintable`: the
 caller then renders that page every time rather than risk keeping a stale one.
 A type can say what stands for it with a ``__fingerprint__()`` method, and a
 dataclass field can be left out with ``field(metadata={"fingerprint": False})``
@@ -43,8 +44,8 @@ class Fingerprinter:
 
     def __init__(self):
         self._items: dict[tuple[int, int], bytes] = {}
-        self._shared: dict[tuple[int, int], tuple[object, bytes]] = {}  # (id, depth) -> (object kept alive, digest)
-        self._fields: dict[type, tuple[str, ...]] = {}
+        self._shared: dict[tuple, tuple[object, bytes]] = {}  # (id, depth or None) -> (object kept alive, digest)
+        self._fields: dict[type, tuple[tuple[str, ...], bool]] = {}  # dataclass -> (fields, frozen)
 
     def digest(self, value, depth: int = ITEM_DEPTH) -> bytes:
         out = hashlib.blake2b(digest_size=16)
@@ -108,14 +109,27 @@ class Fingerprinter:
             out.update(b"f" + kind.__name__.encode())
             out.update(self._described(value, depth))
         else:
-            names = self._fields.get(kind)
-            if names is None:
+            fields = self._fields.get(kind)
+            if fields is None:
                 if not dataclasses.is_dataclass(kind):
                     raise Unfingerprintable(f"cannot fingerprint a {kind.__module__}.{kind.__qualname__}")
-                names = self._fields[kind] = _dataclass_fields(kind)
-            out.update(b"c" + kind.__qualname__.encode())
-            for name in names:
-                self._feed(out, getattr(value, name), depth)
+                fields = self._fields[kind] = (_dataclass_fields(kind), kind.__dataclass_params__.frozen)
+            names, frozen = fields
+            if frozen:  # a record many pages share (a photo, a list entry): described once per build,
+                key = (id(value), None)  # at the depth it was first met (the same in every build)
+                known = self._shared.get(key)
+                if known is None or known[0] is not value:
+                    part = hashlib.blake2b(digest_size=16)
+                    self._dataclass(part, kind, names, value, depth)
+                    known = self._shared[key] = (value, part.digest())
+                out.update(b"r" + known[1])
+            else:
+                self._dataclass(out, kind, names, value, depth)
+
+    def _dataclass(self, out, kind, names, value, depth: int) -> None:
+        out.update(b"c" + kind.__qualname__.encode())
+        for name in names:
+            self._feed(out, getattr(value, name), depth)
 
     def _item(self, item: Item, depth: int) -> bytes:
         """An item's digest: its own content, then (while ``depth`` lasts) what it refers to."""
