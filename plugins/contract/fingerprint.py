@@ -25,6 +25,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import io
+import pickle
+import types
 
 from .model import Group, Item
 
@@ -39,6 +42,37 @@ def _dataclass_fields(cls) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.metadata.get("fingerprint", True))
 
 
+# Values the pickler may write as they are: their pickled bytes depend on their value only.
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict, dt.datetime, dt.date, dt.time, dt.timedelta})
+_REFERENCES = (type, types.FunctionType, types.BuiltinFunctionType, dt.tzinfo)  # written by name
+
+
+class _Pickler(pickle.Pickler):
+    """Serialises a page's inputs in C; what needs our rules (items, records, sets) becomes a token.
+
+    ``fast`` turns the memo off, so the bytes depend on the values alone, not on which of them
+    happen to be one shared object in this build.
+    """
+
+    def __init__(self, file, fingerprinter: "Fingerprinter", depth: int):
+        super().__init__(file, protocol=5)
+        self.fast = True
+        self._fingerprinter = fingerprinter
+        self._depth = depth
+
+    def persistent_id(self, obj):
+        kind = type(obj)
+        if kind in _PLAIN or isinstance(obj, _REFERENCES):
+            return None
+        if isinstance(obj, str):  # Markup
+            return None
+        if kind is Item or kind is Group:  # followed to a depth, and an item's own part hashed once
+            return self._fingerprinter.token(obj, self._depth)
+        if dataclasses.is_dataclass(kind) and not kind.__dataclass_params__.frozen and self._fingerprinter.plain_dataclass(kind):
+            return None  # an output page: its fields, pickled
+        return self._fingerprinter.token(obj, self._depth)
+
+
 class Fingerprinter:
     """Digests for one build: the model's objects are hashed once each and remembered by identity."""
 
@@ -46,11 +80,30 @@ class Fingerprinter:
         self._items: dict[tuple[int, int], bytes] = {}
         self._shared: dict[tuple, tuple[object, bytes]] = {}  # (id, depth or None) -> (object kept alive, digest)
         self._fields: dict[type, tuple[tuple[str, ...], bool]] = {}  # dataclass -> (fields, frozen)
+        self._plain: dict[type, bool] = {}
 
     def digest(self, value, depth: int = ITEM_DEPTH) -> bytes:
+        buffer = io.BytesIO()
+        try:
+            _Pickler(buffer, self, depth).dump(value)
+        except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
+            if isinstance(error, Unfingerprintable):
+                raise
+            raise Unfingerprintable(f"cannot fingerprint {type(value).__qualname__}: {error}") from None
+        return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
+
+    def token(self, value, depth: int) -> bytes:
+        """What stands for ``value`` in a page's serialisation (by the rules of ``_feed``)."""
         out = hashlib.blake2b(digest_size=16)
         self._feed(out, value, depth)
         return out.digest()
+
+    def plain_dataclass(self, kind) -> bool:
+        """A dataclass all of whose fields count (none left out of the fingerprint)."""
+        known = self._plain.get(kind)
+        if known is None:
+            known = self._plain[kind] = len(_dataclass_fields(kind)) == len(dataclasses.fields(kind))
+        return known
 
     def _described(self, value, depth: int) -> bytes:
         """The digest of what ``value.__fingerprint__()`` returns, computed once per object."""
@@ -103,7 +156,7 @@ class Fingerprinter:
                 self._feed(out, key, depth)
                 self._feed(out, value[key], depth)
         elif isinstance(value, (set, frozenset)):
-            parts = sorted(self.digest(element, depth) for element in value)
+            parts = sorted(self.token(element, depth) for element in value)
             out.update(b"t%d:" % len(parts) + b"".join(parts))
         elif hasattr(value, "__fingerprint__"):  # often one object many pages share: described once
             out.update(b"f" + kind.__name__.encode())
