@@ -11,7 +11,6 @@ check its header, and add an :class:`Item` to the site.
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 import re
 
@@ -23,6 +22,7 @@ from .model import Item, Site
 from .problems import SourceError
 from . import reader as reader_module
 from .reader import SourceReader
+from .workers import map_forked, workers
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -220,29 +220,6 @@ class SourceGenerator(Generator):
 # A cold build parses every source: Markdown is the larger part of reading, and sources are
 # independent, so the parses the cache lacks are shared between forked workers first.  The
 # content types then read every source as usual and find each parse in the cache.
-_PARSE: tuple = ()  # (reader, [(data, shown path)]) for the forked workers
-
-
-def _parse_share(indices: range) -> list:
-    reader, todo = _PARSE
-    parsed = []
-    for index in indices:
-        data, shown = todo[index]
-        try:
-            parsed.append(reader.parse(data, shown))
-        except SourceError:
-            parsed.append(None)  # read again by its content type, which reports it
-    return parsed
-
-
-def workers(settings) -> int:
-    """How many processes a stage may use: ``BUILD_WORKERS``, or every core this process may run on."""
-    wanted = settings.get("BUILD_WORKERS") or 0
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, wanted if wanted > 0 else cores)
 
 
 def parse_ahead(generators, context) -> int:
@@ -260,19 +237,17 @@ def parse_ahead(generators, context) -> int:
                     continue  # reported when its content type reads it
                 if not cache.has(data):
                     todo.append((data, shown_path(full)))
-    count = workers(context)
-    if count < 2 or len(todo) < context.get("BUILD_PARALLEL_FROM", 100) or "fork" not in multiprocessing.get_all_start_methods():
-        return 0
-    global _PARSE
-    _PARSE = (reader_for(context), todo)
-    try:
-        step = 25
-        shares = [range(start, min(start + step, len(todo))) for start in range(0, len(todo), step)]
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            for share, parsed in zip(shares, pool.imap(_parse_share, shares)):
-                for index, value in zip(share, parsed):
-                    if value is not None:
-                        cache.put(todo[index][0], value)
-    finally:
-        _PARSE = ()
+    if workers(context) < 2 or len(todo) < context.get("BUILD_PARALLEL_FROM", 100):
+        return 0  # the content types parse them as they read them
+    reader = reader_for(context)
+
+    def parse(job):
+        try:
+            return reader.parse(*job)
+        except SourceError:
+            return None  # read again by its content type, which reports it
+
+    for (data, _shown), value in zip(todo, map_forked(parse, todo, context, step=25)):
+        if value is not None:
+            cache.put(data, value)
     return len(todo)

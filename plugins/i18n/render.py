@@ -12,7 +12,7 @@ Stages (all on the model in ``context["site"]``):
 
 from __future__ import annotations
 
-import multiprocessing
+import logging
 import os
 from dataclasses import dataclass
 
@@ -20,11 +20,13 @@ from jinja2 import pass_context
 from pelican.generators import Generator
 
 from contract.fingerprint import Fingerprinter, Unfingerprintable
-from contract.generator import workers
+from contract.workers import map_forked
 from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
 from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -236,44 +238,15 @@ class SiteRenderer(Generator):
             todo.append(page)
             if state is not None:
                 state.staged(page.save_as, fingerprint, rendered=page.body is None)
-        write_pages(self, todo)
+        # Pages are independent once planned: forked workers render and write them (contract.workers).
+        map_forked(self.write, todo, self.settings)
+        if self._unfingerprintable:
+            logger.info("rendered at every build (no fingerprint): %s", "; ".join(self._unfingerprintable))
 
     def write(self, page: OutputPage) -> None:
+        """Render ``page`` (unless it is written as it is) into the staging folder."""
         path = os.path.join(self.output_path, page.save_as)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         data = page.body if page.body is not None else self.render(page).encode("utf-8")
         with open(path, "wb") as handle:
             handle.write(data)
-
-
-# -- rendering on every core ------------------------------------------------------------------
-# Pages are independent once planned, so a large batch is split between forked workers, which
-# inherit the model, the compiled templates and the catalogs, and write their pages themselves.
-_WORK: tuple = ()  # (renderer, pages) for the forked workers
-
-
-def _write_share(indices: range) -> int:
-    renderer, pages = _WORK
-    for index in indices:
-        renderer.write(pages[index])
-    return len(indices)
-
-
-def write_pages(renderer: SiteRenderer, pages: list[OutputPage]) -> None:
-    """Render and write ``pages``: on every core when there are many and the platform can fork."""
-    count = workers(renderer.settings)
-    if count < 2 or len(pages) < renderer.settings.get("BUILD_PARALLEL_FROM", 100) or "fork" not in multiprocessing.get_all_start_methods():
-        for page in pages:
-            renderer.write(page)
-        return
-    global _WORK
-    _WORK = (renderer, pages)
-    try:
-        step = 32  # pages per task: small enough to keep every worker busy to the end
-        shares = [range(start, min(start + step, len(pages))) for start in range(0, len(pages), step)]
-        with multiprocessing.get_context("fork").Pool(count) as pool:
-            done = sum(pool.imap_unordered(_write_share, shares))
-        if done != len(pages):
-            raise RuntimeError(f"rendered {done} of {len(pages)} pages")
-    finally:
-        _WORK = ()

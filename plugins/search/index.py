@@ -250,7 +250,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
         else:
             todo.append((lang, name, digest, pages, quick))
     if todo:
-        from contract.generator import workers
+        from contract.workers import workers
 
         limit = workers(settings)
         try:
