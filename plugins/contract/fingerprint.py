@@ -115,25 +115,21 @@ class Fingerprinter:
     # -- the serialisation --------------------------------------------------------------
     def _feed(self, out, value, depth: int) -> None:
         kind = type(value)
-        if kind is str:  # the commonest value first, without the isinstance chain
-            data = value.encode("utf-8", "surrogatepass")
+        if isinstance(value, str):  # Markup too
+            data = str.encode(value, "utf-8", "surrogatepass")
             out.update(b"s%d:" % len(data))
             out.update(data)
-        elif kind is tuple or kind is list:
+        elif value is None or kind is bool or kind is int or kind is float:
+            out.update(b"n" + repr(value).encode())
+        elif isinstance(value, (list, tuple)):
             out.update(b"l%d:" % len(value))
             for element in value:
                 self._feed(out, element, depth)
-        elif value is None or kind is bool or kind is int or kind is float:
-            out.update(b"n" + repr(value).encode())
-        elif kind is dict:
+        elif isinstance(value, dict):
             out.update(b"m%d:" % len(value))
             for key in sorted(value, key=repr):
                 self._feed(out, key, depth)
                 self._feed(out, value[key], depth)
-        elif isinstance(value, str):  # Markup
-            data = str.encode(value, "utf-8", "surrogatepass")
-            out.update(b"s%d:" % len(data))
-            out.update(data)
         elif isinstance(value, Item):
             out.update(b"i" + self._item(value, depth))
         elif isinstance(value, Group):
@@ -146,15 +142,6 @@ class Fingerprinter:
             out.update(b"b%d:" % len(value) + value)
         elif isinstance(value, (dt.datetime, dt.date, dt.time)):
             out.update(b"d" + value.isoformat().encode() + str(getattr(value, "tzinfo", "")).encode())
-        elif isinstance(value, (list, tuple)):
-            out.update(b"l%d:" % len(value))
-            for element in value:
-                self._feed(out, element, depth)
-        elif isinstance(value, dict):
-            out.update(b"m%d:" % len(value))
-            for key in sorted(value, key=repr):
-                self._feed(out, key, depth)
-                self._feed(out, value[key], depth)
         elif isinstance(value, (set, frozenset)):
             parts = sorted(self.token(element, depth) for element in value)
             out.update(b"t%d:" % len(parts) + b"".join(parts))

@@ -21,7 +21,8 @@ The published pages stay exactly as written.  Pagefind keeps one index per
 picks the one of the page the search runs on, so results are in the page's
 language only.  Each language is indexed by a Pagefind run of its own (side by
 side, one per core) and the runs' files are merged into one bundle; a rebuild
-runs Pagefind only for the languages whose documents changed.  Its extended build segments Chinese: Simplified text into words,
+runs Pagefind only for the languages whose documents changed.  Pagefind's
+extended build segments Chinese: Simplified text into words,
 Traditional text (whose words its dictionary lacks) into characters, so a
 Traditional query also finds pages that hold its characters apart.
 """
@@ -129,20 +130,42 @@ class Documents:
             self._mains[page.save_as] = main_content(self.read(page.save_as))
         return self._mains[page.save_as]
 
-    def source_main(self, page: OutputPage) -> str | None:
-        """For a page converted from another language's page: that page's ``<main>``."""
+    def source_page(self, page: OutputPage) -> OutputPage | None:
+        """For a page converted from another language's page: that page, if it is indexed."""
         source_item = page.item.derived_from
         if source_item is None:
             return None
         source_page = self._by_key.get((page.key, source_item.lang))
-        return self.main_of(source_page) if source_page is not None and indexed(source_page) else None
+        return source_page if source_page is not None and indexed(source_page) else None
 
-    def digest(self, pages: list[OutputPage], settings) -> bytes:
-        """What an index of ``pages`` is made of: equal digests, equal indexes."""
-        from pagefind import __version__ as pagefind_version  # the index format follows the version
+    def source_main(self, page: OutputPage) -> str | None:
+        """For a page converted from another language's page: that page's ``<main>``."""
+        source_page = self.source_page(page)
+        return self.main_of(source_page) if source_page is not None else None
 
+    def quick_digest(self, pages: list[OutputPage], fingerprints: dict) -> bytes | None:
+        """A digest of the render fingerprints of ``pages`` and of the pages they quote, or None.
+
+        Equal fingerprints mean equal pages, so equal documents: nothing needs reading.
+        """
         out = hashlib.blake2b(digest_size=16)
-        out.update(repr((pagefind_version, EXCLUDED, settings.get("SC_CONVERSION"), settings.get("SEARCH_TC_CONVERSION"))).encode())
+        for page in pages:
+            for quoted in (page, self.source_page(page)):
+                if quoted is None:
+                    continue
+                fingerprint = fingerprints.get(quoted.save_as)
+                if fingerprint is None:
+                    return None
+                out.update(quoted.save_as.encode() + fingerprint)
+        return out.digest()
+
+    def digest(self, pages: list[OutputPage]) -> bytes:
+        """What an index of ``pages`` is made of: equal digests, equal indexes.
+
+        (Pagefind's version, ``EXCLUDED`` and the conversions are code and settings: a change to
+        them makes the whole build cold, so they need not count here.)
+        """
+        out = hashlib.blake2b(digest_size=16)
         for page in pages:
             for part in (page.save_as, self.main_of(page), self.source_main(page)):
                 data = (part or "").encode("utf-8", "surrogatepass")
@@ -236,11 +259,11 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
         name = _html_lang_key(lang.html_lang)
         earlier = previous.get(name)
         # Fast: the same pages with the same render fingerprints as last time (nothing to read).
-        quick = _fingerprints_digest(pages, state.fingerprints) if state is not None else None
+        quick = documents.quick_digest(pages, state.fingerprints) if state is not None else None
         if quick is not None and earlier and earlier.get("quick") == quick:
             digest = earlier["digest"]
         else:  # else compare what the indexer would read
-            digest = documents.digest(pages, settings)
+            digest = documents.digest(pages)
         if earlier and earlier["digest"] == digest and all(
             os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
         ):
@@ -293,22 +316,6 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
         + (f", kept {', '.join(kept)} (unchanged)" if kept else "")
         + f" in {time.perf_counter() - started:.1f} s"
     )
-
-
-def _fingerprints_digest(pages: list[OutputPage], fingerprints: dict) -> bytes | None:
-    """A digest of the pages' render fingerprints (and of the pages their documents quote), or None."""
-    out = hashlib.blake2b(digest_size=16)
-    for page in pages:
-        mine = fingerprints.get(page.save_as)
-        if mine is None:
-            return None
-        out.update(page.save_as.encode() + mine)
-        if page.item.derived_from is not None:  # its document holds the source page's text as well
-            theirs = fingerprints.get(page.item.derived_from.url + "index.html")
-            if theirs is None:
-                return None
-            out.update(theirs)
-    return out.digest()
 
 
 async def _index_languages(documents: Documents, todo, bundle: str, limit: int) -> list:
