@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
+from sc.catalog import untranslated
 from tests.helpers import ROOT
 
 CATALOGS = sorted((ROOT / "theme" / "translations").glob("*/LC_MESSAGES/messages.po"))
@@ -37,5 +38,10 @@ def test_every_extracted_string_has_a_translation(catalog, tmp_path):
             for m in read_po(handle)
             if m.id
         }
-    missing = sorted(w for w in wanted if w not in translated or not translated[w].string or translated[w].fuzzy)
+    missing = sorted(w for w in wanted if w not in translated or untranslated(translated[w].string) or translated[w].fuzzy)
     assert not missing, "untranslated (run make translations, then fill msgstr): " + "; ".join(missing)
+
+
+def test_a_plural_message_with_an_empty_form_counts_as_untranslated():
+    assert untranslated(("",)) and untranslated(("one", "")) and untranslated("") and untranslated(())
+    assert not untranslated("譯文") and not untranslated(("%(num)s 張相片",))

@@ -13,6 +13,13 @@ import opencc
 from babel.messages.pofile import read_po, write_po
 
 
+def untranslated(string) -> bool:
+    """An empty msgstr, or a plural message with any of its forms empty."""
+    if isinstance(string, (tuple, list)):
+        return not string or not all(string)
+    return not string
+
+
 def main(tc_path: str, sc_path: str, config: str = "hk2sp") -> None:
     convert = opencc.OpenCC(config).convert
     with open(tc_path, "rb") as handle:
@@ -27,13 +34,13 @@ def main(tc_path: str, sc_path: str, config: str = "hk2sp") -> None:
                 message.string = ""
     filled = 0
     for message in tc:
-        if not message.id or not message.string:
+        if not message.id or untranslated(message.string):
             continue
         mine = sc.get(message.id)
         if mine is None:
             sc.add(message.id, "", flags=())
             mine = sc.get(message.id)
-        if not mine.string or mine.fuzzy:
+        if untranslated(mine.string) or mine.fuzzy:
             mine.string = convert(message.string) if isinstance(message.string, str) else tuple(map(convert, message.string))
             mine.flags.discard("fuzzy")
             filled += 1
