@@ -69,6 +69,10 @@ INCREMENTAL_OUTPUT = True
 # to do than BUILD_PARALLEL_FROM are done in the build process: starting workers would cost more.
 BUILD_WORKERS = 0
 BUILD_PARALLEL_FROM = 100
+# Each language's search index is split into shards of about this many pages, each indexed by its
+# own Pagefind run: an edit re-indexes one shard, and no run holds a whole language in memory. The
+# browser merges a language's shards (one more small request per shard and search word).
+SEARCH_SHARD_SIZE = 250
 IGNORE_FILES = [".#*", "*~", ".*.swp", ".DS_Store", "Thumbs.db", ".gitkeep"]
 STATIC_PATHS = ["files"]  # downloads (PDF etc.) linked with {static}
 THEME_STATIC_DIR = "theme"

@@ -3,7 +3,7 @@ import sys
 
 import pytest
 
-from tests.helpers import FIXTURE, ROOT, build, draw_fixture_photos, environ
+from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, draw_fixture_photos, environ
 
 BUILD_EPOCH = 1767196800  # 2026-01-01 00:00 Hong Kong time
 
@@ -18,7 +18,7 @@ def fixture_site(tmp_path_factory):
     shutil.copytree(FIXTURE, content)
     draw_fixture_photos(content)
     # Built "on" 2026-01-01 00:00 HKT: forum-b (2027) is upcoming, forum-a and forum-c are past.
-    result = build(content, work / "output", "PRESS_PER_PAGE=2", env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
+    result = build(content, work / "output", *FIXTURE_SETTINGS, env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
     assert result.returncode == 0, result.text
     return result
 

@@ -13,6 +13,9 @@ from bs4 import BeautifulSoup
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURE = ROOT / "tests" / "fixtures" / "site"
+# How the fixture site is built: two releases a list page, and search shards of three pages, so that
+# paging and the merging of shards are exercised on a small site.
+FIXTURE_SETTINGS = ("PRESS_PER_PAGE=2", "SEARCH_SHARD_SIZE=3")
 PELICAN = [sys.executable, "-m", "pelican"]
 
 

@@ -4,7 +4,7 @@ import json
 
 from PIL import Image
 
-from tests.helpers import environ
+from tests.helpers import FIXTURE_SETTINGS, environ
 
 
 def test_gallery_page_lists_photos_in_order_with_captions_in_its_language(fixture_site):
@@ -81,7 +81,7 @@ def test_unlisted_photo_is_a_warning(fixture_site):
 def test_a_rebuild_encodes_no_photo_again(fixture_site, tmp_path):
     from tests.helpers import build
 
-    again = build(fixture_site.output.parent / "content", tmp_path / "out", "PRESS_PER_PAGE=2",
+    again = build(fixture_site.output.parent / "content", tmp_path / "out", *FIXTURE_SETTINGS,
                   cache=fixture_site.output.parent / "cache", env=environ(SOURCE_DATE_EPOCH="1767196800"))
     assert again.returncode == 0, again.text
     assert "images: encoded 0" in again.text

@@ -14,7 +14,7 @@ import shutil
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, build, draw_fixture_photos, environ, tree_digest
+from tests.helpers import FIXTURE, FIXTURE_SETTINGS, build, draw_fixture_photos, environ, tree_digest
 
 RENDERED_RE = re.compile(r"Built (\d+) pages .*; (\d+) rendered, the others unchanged")
 PAST_FORUM_B_EPOCH = 1806000000  # 2027-03-24: forum-b has taken place
@@ -46,7 +46,7 @@ class Site:
         self.colds = 0
 
     def rebuild(self):
-        result = build(self.content, self.output, "PRESS_PER_PAGE=2", cache=self.cache, env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
+        result = build(self.content, self.output, *FIXTURE_SETTINGS, cache=self.cache, env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
         assert result.returncode == 0, result.text
         return result
 
@@ -56,7 +56,7 @@ class Site:
         cache = folder / "cache"
         if (self.cache / "images").is_dir():  # encoded photos only: saves encoding them again
             shutil.copytree(self.cache / "images", cache / "images")
-        result = build(self.content, folder / "output", "PRESS_PER_PAGE=2", cache=cache, env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
+        result = build(self.content, folder / "output", *FIXTURE_SETTINGS, cache=cache, env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
         assert result.returncode == 0, result.text
         assert "rendered, the others unchanged" not in result.text  # a cold build renders everything
         incremental, cold = tree_digest(self.output), tree_digest(folder / "output")
@@ -82,6 +82,7 @@ def test_no_change_renders_nothing_and_writes_nothing(site):
     result = site.rebuild()
     assert _rendered(result)[0] == 0
     assert re.search(r"\b0 files written, 0 deleted", result.text), result.text
+    assert re.search(r"^search: .*; indexed none, kept \d+ unchanged in", result.text, re.M), result.text
     after = {path: os.stat(site.output / path).st_mtime_ns for path in tree_digest(site.output)}
     assert after == before  # not one file touched
     site.assert_same_as_cold()
@@ -90,8 +91,11 @@ def test_no_change_renders_nothing_and_writes_nothing(site):
 def test_editing_one_release_renders_it_and_the_lists_that_show_it(site):
     about = os.stat(site.output / "en" / "about" / "index.html").st_mtime_ns
     _replace(site.content / "press" / "2024" / "alpha.en.md", "## A subheading", "A sentence added by an editor.\n\n## A subheading")
-    rendered, total = _rendered(site.rebuild())
+    result = site.rebuild()
+    rendered, total = _rendered(result)
     assert 1 <= rendered <= total // 4, (rendered, total)
+    # search: the one English shard that holds the release is indexed again, every other kept
+    assert re.search(r"^search: .*; indexed en 1/\d+, kept \d+ unchanged in", result.text, re.M), result.text
     assert "A sentence added by an editor." in (site.output / "en" / "press" / "2024" / "alpha" / "index.html").read_text()
     assert os.stat(site.output / "en" / "about" / "index.html").st_mtime_ns == about  # not shown there: not rewritten
     site.assert_same_as_cold()
@@ -151,7 +155,7 @@ def test_a_failed_rebuild_leaves_the_output_and_the_next_rebuild_works(site):
     beta = site.content / "press" / "2025" / "beta.en.md"
     good = beta.read_text(encoding="utf-8")
     beta.write_text(good.replace("Date: 2025", "Date: 20x5"), encoding="utf-8")
-    result = build(site.content, site.output, "PRESS_PER_PAGE=2", cache=site.cache, env=environ(SOURCE_DATE_EPOCH=str(site.epoch)))
+    result = build(site.content, site.output, *FIXTURE_SETTINGS, cache=site.cache, env=environ(SOURCE_DATE_EPOCH=str(site.epoch)))
     assert result.returncode == 1
     assert tree_digest(site.output) == before
     beta.write_text(good, encoding="utf-8")
@@ -166,7 +170,7 @@ def test_parsing_and_rendering_on_several_cores_write_what_one_process_writes(tm
     outputs = {}
     for workers in (1, 2):
         result = build(
-            content, tmp_path / f"workers-{workers}" / "output", "PRESS_PER_PAGE=2", f"BUILD_WORKERS={workers}", "BUILD_PARALLEL_FROM=1",
+            content, tmp_path / f"workers-{workers}" / "output", *FIXTURE_SETTINGS, f"BUILD_WORKERS={workers}", "BUILD_PARALLEL_FROM=1",
             env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)),
         )
         assert result.returncode == 0, result.text

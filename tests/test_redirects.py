@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, ROOT, build, draw_fixture_photos, environ, no_traceback, tree_digest
+from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, draw_fixture_photos, environ, no_traceback, tree_digest
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
@@ -41,7 +41,7 @@ def aliased(tmp_path_factory):
     # delta has no .sc.md: its Simplified Chinese version is converted and moves with it
     add_header_line(content / "press/2025/delta.tc.md", "Aliases: /tc/press/2025/old-delta/")
     # as conftest.fixture_site builds the same content without the aliases
-    result = build(content, work / "output", "PRESS_PER_PAGE=2", env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
+    result = build(content, work / "output", *FIXTURE_SETTINGS, env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
     assert result.returncode == 0, result.text
     return result
 

@@ -12,7 +12,7 @@ import pytest
 
 import pelicanconf
 from contract.model import OutputPage, languages_from_settings
-from search.index import Scripts, indexed, main_content, search_document
+from search.index import Scripts, indexed, main_content, search_document, shard_dir, shards
 
 LANGUAGES = languages_from_settings({"LANGUAGES": pelicanconf.LANGUAGES})
 BUNDLE_LANGS = {"en": "en", "zh-hant-hk": "tc", "zh-hans": "sc"}  # Pagefind's index name -> URL prefix
@@ -70,11 +70,43 @@ def test_only_content_items_pages_are_indexed():
     assert not indexed(OutputPage(key="cal", lang="en", url="en/forums/a.ics", template="", title="Cal", item=item, body=b"x"))
 
 
+# -- shards ---------------------------------------------------------------------------------------
+def _pages(count: int) -> list[OutputPage]:
+    return [OutputPage(key=f"press/r{n}", lang="en", url=f"en/press/r{n}/", template="release.html", title=str(n)) for n in range(count)]
+
+
+def test_shards_hold_every_page_once_in_about_the_size_asked():
+    pages = _pages(1000)
+    parts = shards(pages, 250)
+    assert len(parts) == 4
+    assert sorted(page.save_as for part in parts for page in part) == sorted(page.save_as for page in pages)
+    assert all(150 <= len(part) <= 350 for part in parts), [len(part) for part in parts]
+    assert [len(part) for part in shards(pages[:250], 250)] == [250]  # up to the size: one shard
+    assert shards([], 250) == []
+
+
+def test_a_page_added_or_removed_leaves_the_other_pages_in_their_shards():
+    pages = _pages(990)
+    where = {page.save_as: number for number, part in enumerate(shards(pages, 250)) for page in part}
+    for changed in (pages[:-1], _pages(991)):  # the same number of shards (4): only that page differs
+        after = shards(changed, 250)
+        assert len(after) == 4
+        moved = [page.save_as for number, part in enumerate(after) for page in part
+                 if page.save_as in where and where[page.save_as] != number]
+        assert not moved
+    # past a multiple of the size the number of shards grows, and pages are dealt out again
+    assert len(shards(_pages(1001), 250)) == 5
+
+
+def test_the_first_shard_is_in_the_bundle_folder_and_the_others_below_it():
+    assert [shard_dir(n) for n in range(3)] == ["", "shard-2/", "shard-3/"]
+
+
 # -- the bundle of the fixture site ---------------------------------------------------------------
 def fragments(output):
-    """Every page Pagefind indexed: (index name, URL, title, content without its word breaks)."""
+    """Every page Pagefind indexed, in every shard: (index name, URL, title, content without its word breaks)."""
     pages = []
-    for path in sorted((output / "pagefind" / "fragment").glob("*.pf_fragment")):
+    for path in sorted((output / "pagefind").glob("**/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         data = data[len(b"pagefind_dcd"):] if data.startswith(b"pagefind_dcd") else data
         fragment = json.loads(data)
@@ -83,13 +115,26 @@ def fragments(output):
     return pages
 
 
-def test_each_language_has_its_own_index(fixture_site):
-    entry = json.loads((fixture_site.output / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert set(entry["languages"]) == set(BUNDLE_LANGS)
-    assert all(language["page_count"] > 0 for language in entry["languages"].values())
-    assert (fixture_site.output / "pagefind" / "pagefind.js").is_file()
-    for language, url, _title, _content in fragments(fixture_site.output):
+def test_each_language_has_its_own_index_in_shards(fixture_site):
+    bundle = fixture_site.output / "pagefind"
+    assert (bundle / "pagefind.js").is_file()
+    counts = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
+    assert set(counts) == set(BUNDLE_LANGS)
+    assert all(count >= 2 for count in counts.values()), counts  # SEARCH_SHARD_SIZE=3 in the fixture
+    indexed_pages = {}
+    for language, count in counts.items():
+        for number in range(count):
+            entry = json.loads((bundle / shard_dir(number) / "pagefind-entry.json").read_text(encoding="utf-8"))
+            assert 1 <= entry["languages"][language]["page_count"] <= 6, (language, number)
+            indexed_pages[language] = indexed_pages.get(language, 0) + entry["languages"][language]["page_count"]
+        assert not (bundle / shard_dir(count) / "pagefind-entry.json").exists() or language not in json.loads(
+            (bundle / shard_dir(count) / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
+    found = fragments(fixture_site.output)
+    urls = [url for _language, url, _title, _content in found]
+    assert len(urls) == len(set(urls)) == sum(indexed_pages.values())  # every page in one shard only
+    for language, url, _title, _content in found:
         assert url.startswith(f"/{BUNDLE_LANGS[language]}/"), (language, url)
+    assert not list(bundle.glob("shard-*/*.js")) and not list(bundle.glob("shard-*/wasm.*"))  # loaded once, from /pagefind/
 
 
 def test_only_content_pages_are_indexed_and_only_their_main(fixture_site):
@@ -191,6 +236,20 @@ def test_english_search_finds_english_pages_only_and_passes_axe(tab):
     failures = axe_failures("/en/search/?q=forum", tab.run_axe())
     assert not failures, "\n".join(f"{f}" for f in failures)
     assert not tab.console and not tab.external, (tab.console, tab.external)
+
+
+@pytest.mark.browser
+def test_a_search_counts_the_pages_of_every_shard(tab, fixture_site):
+    bundle = fixture_site.output / "pagefind"
+    shard_of_url = {}
+    for number in range(json.loads((bundle / "shards.json").read_text(encoding="utf-8"))["en"]):
+        for path in (bundle / shard_dir(number) / "fragment").glob("en_*.pf_fragment"):
+            fragment = json.loads(gzip.decompress(path.read_bytes()).removeprefix(b"pagefind_dcd"))
+            shard_of_url[fragment["url"]] = (number, fragment["content"].lower())
+    having = {url: number for url, (number, content) in shard_of_url.items() if re.search(r"\bthe\b", content)}
+    assert len(set(having.values())) >= 2  # the word is in more than one shard
+    _status, links = search(tab, "en", "the")
+    assert set(having) <= set(links), (sorted(having), links)  # found in each shard that has it
 
 
 @pytest.mark.browser

@@ -19,9 +19,12 @@ the same relative path (so the result URL is the page's): the page's
 The published pages stay exactly as written.  Pagefind keeps one index per
 ``<html lang>`` (``en``, ``zh-hant-hk``, ``zh-hans``) and ``pagefind.js``
 picks the one of the page the search runs on, so results are in the page's
-language only.  Each language is indexed by a Pagefind run of its own (side by
-side, one per core) and the runs' files are merged into one bundle; a rebuild
-runs Pagefind only for the languages whose documents changed.  Pagefind's
+language only.  Each language's pages are split into shards of about
+``SEARCH_SHARD_SIZE`` pages (by a hash of each page's file name), each shard is
+indexed by a Pagefind run of its own (side by side, one per core), and the
+browser merges a language's shards; a rebuild runs Pagefind only for the shards
+whose documents changed, so an edit costs one shard, and no run holds a whole
+language in memory.  Pagefind's
 extended build segments Chinese: Simplified text into words,
 Traditional text (whose words its dictionary lacks) into characters, so a
 Traditional query also finds pages that hold its characters apart.
@@ -47,6 +50,7 @@ from .pages import site_of_build
 logger = logging.getLogger(__name__)
 
 BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
+SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {language: number of shards}
 PAGEFIND_TIMEOUT = 300  # seconds; the sample site (97 pages) takes about 1.5
 # Traditional -> Simplified (SC_CONVERSION) and the way back, for Simplified pages editors wrote.
 REVERSE_CONVERSION = {"hk2s": "s2hk", "hk2sp": "s2hkp", "t2s": "s2t", "tw2s": "s2tw", "tw2sp": "s2twp"}
@@ -234,50 +238,96 @@ class _Reader:
             return handle.read()
 
 
+def shard_of(save_as: str, count: int) -> int:
+    """Which of ``count`` shards a page's document goes to: by its file, so it stays there."""
+    return int.from_bytes(hashlib.blake2b(save_as.encode("utf-8"), digest_size=8).digest(), "big") % count
+
+
+def shards(pages: list[OutputPage], size: int) -> list[list[OutputPage]]:
+    """One language's ``pages`` in shards of about ``size`` documents each (none empty).
+
+    The number of shards is set by the number of pages only, and each page's shard by its file
+    name, so an edit changes one shard, and a cold build shards the way a rebuild does.
+    """
+    count = max(1, -(-len(pages) // max(1, size)))
+    groups: list[list[OutputPage]] = [[] for _ in range(count)]
+    for page in pages:
+        groups[shard_of(page.save_as, count)].append(page)
+    return [group for group in groups if group]
+
+
+def shard_dir(number: int) -> str:
+    """Where shard ``number`` (0, 1, …) of every language lives inside ``/pagefind/``."""
+    return "" if number == 0 else f"shard-{number + 1}/"
+
+
+# What a shard's folder needs: its own index (pagefind.js, the WebAssembly and the
+# ready-made interfaces come with the first shard, in /pagefind/ itself).
+SHARD_FILE_RE = re.compile(r"^(?:pagefind\.[^/]+\.pf_meta|(?:index|fragment|filter)/.+)$")
+
+
+class _Shard:
+    """One shard of one language's index: its pages, and what the last build made of them."""
+
+    def __init__(self, lang, name: str, number: int, pages: list[OutputPage]):
+        self.lang, self.name, self.number, self.pages = lang, name, number, pages
+        self.dir = shard_dir(number)
+        self.digest = self.quick = None
+
+
 def index_site(site: Site, output: str, settings, state=None) -> None:
     """Write ``output``/pagefind/ for the pages of ``site`` written into ``output`` (the staging folder).
 
-    Each language is indexed by its own Pagefind run and the bundles are merged: every file
-    Pagefind writes for a language carries the language in its name, and
-    ``pagefind-entry.json`` lists them all.  Runs go side by side, one per core
-    (``BUILD_WORKERS``), so an indexer holds one language, not the whole site.  In a rebuild, a
-    language whose indexed documents are all unchanged keeps its files from the last build
-    instead of being indexed again.
+    Each language's pages are split into shards of about ``SEARCH_SHARD_SIZE`` documents; each
+    shard is indexed by a Pagefind run of its own, side by side (one per core, ``BUILD_WORKERS``),
+    and the runs' files are merged: shard 1 of every language in ``/pagefind/``, shard *k* in
+    ``/pagefind/shard-k/`` (every file Pagefind writes carries its language in its name, and each
+    folder's ``pagefind-entry.json`` lists its languages).  ``/pagefind/shards.json`` tells the
+    search page how many shards its language has; the browser merges them (``mergeIndex``), loading
+    the WebAssembly once.  In a rebuild, a shard whose documents are all unchanged keeps its files
+    from the last build instead of being indexed again: an edit re-indexes one shard.
     """
     started = time.perf_counter()
     conversion = settings.get("SC_CONVERSION", "hk2sp")
     scripts = Scripts(site.languages, conversion, settings.get("SEARCH_TC_CONVERSION"))
+    size = int(settings.get("SEARCH_SHARD_SIZE", 250))
     bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
     documents = Documents(site, _Reader(output, state), scripts)
     previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
-    record: dict = {}
-    todo = []
+    earlier_shards = previous.get("shards", {})
+    record: dict[str, dict] = {}  # "<language>#<number>" -> what the next build needs to know
+    counts: dict[str, int] = {}
+    todo: list[_Shard] = []
     for lang in site.languages:
         pages = [page for page in site.pages if indexed(page) and page.lang == lang.code]
         if not pages:
             continue
         name = _html_lang_key(lang.html_lang)
-        earlier = previous.get(name)
-        # Fast: the same pages with the same render fingerprints as last time (nothing to read).
-        quick = documents.quick_digest(pages, state.fingerprints) if state is not None else None
-        if quick is not None and earlier and earlier.get("quick") == quick:
-            digest = earlier["digest"]
-        else:  # else compare what the indexer would read
-            digest = documents.digest(pages)
-        if earlier and earlier["digest"] == digest and all(
-            os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
-        ):
-            for rel in earlier["files"]:
-                state.keep(f"{BUNDLE_DIR}/{rel}")
-            record[name] = {**earlier, "quick": quick}
-        else:
-            todo.append((lang, name, digest, pages, quick))
+        parts = shards(pages, size)
+        counts[name] = len(parts)
+        for number, part in enumerate(parts):
+            shard = _Shard(lang, name, number, part)
+            earlier = earlier_shards.get(f"{name}#{number}")
+            # Fast: the same pages with the same render fingerprints as last time (nothing to read).
+            shard.quick = documents.quick_digest(part, state.fingerprints) if state is not None else None
+            if shard.quick is not None and earlier and earlier.get("quick") == shard.quick:
+                shard.digest = earlier["digest"]
+            else:  # else compare what the indexer would read
+                shard.digest = documents.digest(part)
+            if earlier and earlier["digest"] == shard.digest and all(
+                os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
+            ):
+                for rel in earlier["files"]:
+                    state.keep(f"{BUNDLE_DIR}/{rel}")
+                record[f"{name}#{number}"] = {**earlier, "quick": shard.quick}
+            else:
+                todo.append(shard)
+    top = previous.get("_top")
     if todo:
         from contract.workers import workers
 
-        limit = workers(settings)
         try:
-            results = asyncio.run(_index_languages(documents, todo, bundle, limit))
+            results = asyncio.run(_index_shards(documents, todo, bundle, workers(settings)))
         except ImportError:
             site.log.error(
                 "search",
@@ -285,63 +335,73 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
                 fix="install the pinned requirements: .venv/bin/pip install -r requirements.txt.",
             )
             return
-        for (lang, name, digest, _pages, quick), result in zip(todo, results):
+        for shard, result in zip(todo, results):
             if isinstance(result, BaseException):
                 site.log.error(
                     "search",
-                    f"Pagefind could not index the {lang.label} pages: {type(result).__name__}: {result}",
+                    f"Pagefind could not index the {shard.lang.label} pages: {type(result).__name__}: {result}",
                     fix="run the build again; if it fails again, check that the pagefind packages of requirements.txt are installed.",
                 )
                 return
             written, files, language_entry, top = result
             if language_entry["page_count"] != written:
-                site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {written} {lang.label} pages given to it.")
+                site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {written} {shard.lang.label} pages given to it.")
                 return
-            record[name] = {"digest": digest, "quick": quick, "files": files, "entry": language_entry}
-            record["_top"] = top
-    top = record.pop("_top", None) or previous.get("_top")
+            record[f"{shard.name}#{shard.number}"] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry}
     if not record or top is None:
         return
-    os.makedirs(bundle, exist_ok=True)
-    languages = {name: record[name]["entry"] for name in sorted(record)}
-    with open(os.path.join(bundle, "pagefind-entry.json"), "w", encoding="utf-8") as handle:
-        json.dump({**top, "languages": languages}, handle, ensure_ascii=False, separators=(",", ":"))
+    _write_entries(bundle, record, counts, top)
     if state is not None:
-        state.extra["search"] = {**record, "_top": top}
-    again = [lang.code for lang, *_ in todo]
-    kept = [lang.code for lang in site.languages if _html_lang_key(lang.html_lang) in record and lang.code not in again]
+        state.extra["search"] = {"shards": record, "_top": top}
+    again = sorted({shard.lang.code for shard in todo}, key=[lang.code for lang in site.languages].index)
+    total = sum(counts.values())
     print(
-        f"search: {sum(entry['page_count'] for entry in languages.values())} pages in {len(languages)} languages; "
-        f"indexed {', '.join(again) or 'none'}"
-        + (f", kept {', '.join(kept)} (unchanged)" if kept else "")
+        f"search: {sum(entry['entry']['page_count'] for entry in record.values())} pages in {len(counts)} languages "
+        f"({total} shard{'s' if total != 1 else ''}); indexed "
+        + (", ".join(f"{code} {sum(s.lang.code == code for s in todo)}/{counts[_html_lang_key(site.language[code].html_lang)]}" for code in again) or "none")
+        + (f", kept {total - len(todo)} unchanged" if total > len(todo) else "")
         + f" in {time.perf_counter() - started:.1f} s"
     )
 
 
-async def _index_languages(documents: Documents, todo, bundle: str, limit: int) -> list:
-    """Index each language of ``todo`` with its own Pagefind, ``limit`` at a time; results or exceptions."""
+def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict) -> None:
+    """Each shard folder's ``pagefind-entry.json`` (its languages), and ``shards.json`` for the search page."""
+    by_dir: dict[str, dict] = {}
+    for key in sorted(record):
+        name, number = key.rsplit("#", 1)
+        by_dir.setdefault(shard_dir(int(number)), {})[name] = record[key]["entry"]
+    for folder, languages in by_dir.items():
+        os.makedirs(os.path.join(bundle, folder), exist_ok=True)
+        with open(os.path.join(bundle, folder, "pagefind-entry.json"), "w", encoding="utf-8") as handle:
+            json.dump({**top, "languages": languages}, handle, ensure_ascii=False, separators=(",", ":"))
+    with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
+        json.dump(dict(sorted(counts.items())), handle, separators=(",", ":"))
+
+
+async def _index_shards(documents: Documents, todo: list[_Shard], bundle: str, limit: int) -> list:
+    """Index each shard of ``todo`` with its own Pagefind, ``limit`` at a time; results or exceptions."""
     pagefind_executable()  # ImportError here, before any work, when Pagefind is missing
     gate = asyncio.Semaphore(limit)
 
-    async def one(pages):
+    async def one(shard):
         async with gate:
-            return await asyncio.wait_for(_index_language(documents, pages, bundle), PAGEFIND_TIMEOUT)
+            return await asyncio.wait_for(_index_shard(documents, shard, bundle), PAGEFIND_TIMEOUT)
 
-    return await asyncio.gather(*(one(pages) for _lang, _name, _digest, pages, _quick in todo), return_exceptions=True)
+    return await asyncio.gather(*(one(shard) for shard in todo), return_exceptions=True)
 
 
-async def _index_language(documents: Documents, pages, bundle: str):
-    """Index one language's ``pages`` into ``bundle``: (documents written, its files, its entry, the entry's other keys)."""
+async def _index_shard(documents: Documents, shard: _Shard, bundle: str):
+    """Index one shard into ``bundle``: (documents written, its files, its language's entry, the entry's other keys)."""
     with tempfile.TemporaryDirectory(prefix="search-") as folder:
         copies = os.path.join(folder, "pages")
         own_bundle = os.path.join(folder, "bundle")
         started = time.perf_counter()
-        written = documents.write(copies, pages)
+        written = documents.write(copies, shard.pages)
         wrote = time.perf_counter()
         await run_pagefind(copies, own_bundle)
         logger.info(
-            "search: %s: %d documents written in %.1f s, indexed by Pagefind in %.1f s",
-            pages[0].lang, written, wrote - started, time.perf_counter() - wrote,
+            "search: %s shard %d: %d documents written in %.1f s, indexed by Pagefind in %.1f s",
+            shard.lang.code, shard.number + 1, written, wrote - started, time.perf_counter() - wrote,
         )
         with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             own_entry = json.load(handle)
@@ -351,12 +411,12 @@ async def _index_language(documents: Documents, pages, bundle: str):
             for file_name in names:
                 source = os.path.join(dirpath, file_name)
                 rel = os.path.relpath(source, own_bundle).replace(os.sep, "/")
-                if rel == "pagefind-entry.json":
+                if rel == "pagefind-entry.json" or (shard.dir and not SHARD_FILE_RE.match(rel)):
                     continue
-                target = os.path.join(bundle, rel)
+                target = os.path.join(bundle, shard.dir, rel)
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.move(source, target)
-                files.append(rel)
+                files.append(shard.dir + rel)
     return written, sorted(files), language_entry, own_entry
 
 

@@ -48,13 +48,38 @@
     var results = [];
     var shown = 0;
 
+    /* The index of a language comes in shards (plugins/search): /pagefind/ holds the first,
+       /pagefind/shard-2/ … the others, and shards.json says how many each language has. The
+       others are merged into the first; Pagefind loads its WebAssembly once for them all. */
+    function shardPaths(counts) {
+      var language = (document.documentElement.lang || "unknown").toLowerCase();
+      var count = counts[language] || 1;
+      var folder = bundle.pathname.replace(/pagefind\.js$/, "");
+      var paths = [];
+      for (var number = 2; number <= count; number += 1) {
+        paths.push(folder + "shard-" + number + "/");
+      }
+      return paths;
+    }
+
     function load() {
       if (!loading) {
-        loading = import(bundle.href).then(function (pagefind) {
+        var counts = fetch(new URL("shards.json", bundle).href).then(function (response) {
+          if (!response.ok) {
+            throw new Error("shards.json: HTTP " + response.status);
+          }
+          return response.json();
+        });
+        loading = Promise.all([import(bundle.href), counts]).then(function (loaded) {
+          var pagefind = loaded[0];
           // result URLs from the site's root, also when the site lives below a path
           var baseUrl = bundle.pathname.replace(/pagefind\/pagefind\.js$/, "");
           return pagefind.options({ baseUrl: baseUrl }).then(function () {
             return pagefind.init();
+          }).then(function () {
+            return Promise.all(shardPaths(loaded[1]).map(function (path) {
+              return pagefind.mergeIndex(path, { baseUrl: baseUrl });
+            }));
           }).then(function () {
             return pagefind;
           });
