@@ -158,10 +158,9 @@ class Fingerprinter:
             if frozen:  # a record many pages share (a photo, a list entry): described once per build,
                 key = (id(value), None)  # at the depth it was first met (the same in every build)
                 known = self._shared.get(key)
-                if known is None or known[0] is not value:
-                    part = hashlib.blake2b(digest_size=16)
-                    self._dataclass(part, kind, names, value, depth)
-                    known = self._shared[key] = (value, part.digest())
+                if known is None or known[0] is not value:  # its fields, serialised in C
+                    part = self.digest((kind.__qualname__, *(getattr(value, name) for name in names)), depth)
+                    known = self._shared[key] = (value, part)
                 out.update(b"r" + known[1])
             else:
                 self._dataclass(out, kind, names, value, depth)
@@ -179,12 +178,11 @@ class Fingerprinter:
             return known
         out = hashlib.blake2b(digest_size=16)
         own = self._items.get((id(item), -1))
-        if own is None:
-            own_out = hashlib.blake2b(digest_size=16)
-            for value in (item.kind, item.key, item.name, item.lang, item.path, item.url, item.body_line, item.fields, item.lines):
-                self._feed(own_out, value, 0)
-            self._feed(own_out, str(item.html) if item.content is not None else None, 0)
-            own = self._items[(id(item), -1)] = own_out.digest()
+        if own is None:  # serialised in C; items its fields name count by their own part only
+            html = str(item.html) if item.content is not None else None
+            own = self._items[(id(item), -1)] = self.digest(
+                (item.kind, item.key, item.name, item.lang, item.path, item.url, item.body_line, item.fields, item.lines, html), 0
+            )
         out.update(own)
         if depth > 0:
             derived = item.derived_from
