@@ -73,6 +73,9 @@ BUILD_PARALLEL_FROM = 100
 # own Pagefind run: an edit re-indexes one shard, and no run holds a whole language in memory. The
 # browser merges a language's shards (one more small request per shard and search word).
 SEARCH_SHARD_SIZE = 250
+# After a successful build the `pelican` command ends without the interpreter's object-by-object
+# teardown (plugins/outputs/build.py); the development server turns this off.
+EXIT_WITHOUT_TEARDOWN = True
 IGNORE_FILES = [".#*", "*~", ".*.swp", ".DS_Store", "Thumbs.db", ".gitkeep"]
 STATIC_PATHS = ["files"]  # downloads (PDF etc.) linked with {static}
 THEME_STATIC_DIR = "theme"

@@ -84,6 +84,7 @@ class Builder:
             "PATH": content,
             "OUTPUT_PATH": output,
             "STRICT_BUILD": False,
+            "EXIT_WITHOUT_TEARDOWN": False,  # it builds in this process again and again
             "PREVIEW": True,
         }
         if cache:
