@@ -7,6 +7,7 @@ earlier output) must give the same files with the same bytes.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -176,3 +177,29 @@ def test_parsing_and_rendering_on_several_cores_write_what_one_process_writes(tm
         assert result.returncode == 0, result.text
         outputs[workers] = tree_digest(result.output)
     assert outputs[1] == outputs[2]
+
+
+def test_without_source_date_epoch_an_upcoming_forum_is_revised_when_its_file_was_saved(tmp_path):
+    """Builds by the clock (make html, the dev server) render nothing again when nothing changed.
+
+    An upcoming forum's date is not a revision yet, and a standing page has none; the build's own
+    time would change their pages at every build, so the file's time stands in for it.
+    """
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
+    forum = content / "forums" / "forum-b.en.md"
+    _replace(forum, "Date: 2027-03-17 14:30", "Date: 2099-03-17 14:30")  # upcoming whenever the test runs
+    saved = dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
+    os.utime(forum, (saved, saved))
+    env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = build(content, output, *FIXTURE_SETTINGS, cache=cache, env=env)
+    assert first.returncode == 0, first.text
+    page = (output / "en" / "forums" / "forum-b" / "index.html").read_text(encoding="utf-8")
+    assert '<time datetime="2026-03-04T12:00:00+08:00">' in page
+    about = content / "pages" / "about.en.md"
+    assert "Date:" not in about.read_text(encoding="utf-8")
+    second = build(content, output, *FIXTURE_SETTINGS, cache=cache, env=env)
+    assert second.returncode == 0, second.text
+    assert _rendered(second)[0] == 0, second.text

@@ -10,6 +10,9 @@ check its header, and add an :class:`Item` to the site.
 
 from __future__ import annotations
 
+import datetime as dt
+import fnmatch
+import functools
 import hashlib
 import os
 import re
@@ -60,6 +63,12 @@ def cache_for(context) -> KeyedCache:
             code = hashlib.sha256(handle.read()).hexdigest()
         context["_source_cache"] = KeyedCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
+
+
+@functools.lru_cache(maxsize=8)
+def _ignore_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    """One expression for all of IGNORE_FILES, as ``fnmatch`` reads each (never matches when empty)."""
+    return re.compile("|".join(fnmatch.translate(os.path.normcase(pattern)) for pattern in patterns) or r"(?!)")
 
 
 class SourceGenerator(Generator):
@@ -124,6 +133,33 @@ class SourceGenerator(Generator):
             "to see it now, preview it with 'make devserver'.",
         )
         return True
+
+    def saved(self, full: str, item: Item) -> dt.datetime | None:
+        """For an undated item (a standing page) or one dated after the build (an upcoming forum):
+        when its file was saved, at the latest now.
+
+        It has no revision date of its own yet, and the build's own time would change its pages at
+        every build.  Builds with SOURCE_DATE_EPOCH keep to that date alone (file times vary
+        between checkouts): the pages then show the build's date, as before.
+        """
+        revision = item.modified or item.date
+        if self.site.date_fixed or (revision is not None and revision <= self.site.build_date):
+            return None
+        saved = dt.datetime.fromtimestamp(os.stat(full).st_mtime, self.site.build_date.tzinfo).replace(microsecond=0)
+        return min(saved, self.site.build_date)
+
+    def _include_path(self, path, extensions=None):
+        """Pelican's rule (IGNORE_FILES, then the extension), with the patterns compiled once.
+
+        ``get_files`` asks it for every file under the content type's folder: with galleries'
+        photos, tens of thousands of files, each tried against every pattern by ``fnmatch``.
+        """
+        if extensions is None:
+            extensions = tuple(self.readers.extensions)
+        basename = os.path.basename(path)
+        if _ignore_pattern(tuple(self.settings["IGNORE_FILES"])).match(os.path.normcase(basename)):
+            return False
+        return extensions is False or os.path.splitext(basename)[1][1:] in extensions
 
     def sources(self) -> list[str]:
         """The Markdown files of this content type, relative to the content folder (listed once)."""
@@ -207,6 +243,7 @@ class SourceGenerator(Generator):
             body_line=body_line,
             lines={key: raw.line for key, raw in header.fields.items()},
         )
+        item.saved = self.saved(full, item)
         if not self.check(item):
             return None
         if not self.site.add(item):

@@ -51,6 +51,9 @@ class Item:
     lines: dict = field(default_factory=dict)  # header line of each field, lower-case keys
     derived_from: Item | None = None  # the source item this one was converted from (sc from tc)
     links: dict = field(default_factory=dict)  # cross-references resolved in the plan stage: {"forum": Group}
+    # For an undated item (a standing page) or one dated after the build (an upcoming forum), in a
+    # build without SOURCE_DATE_EPOCH: when its file was last saved, which is then its last revision.
+    saved: dt.datetime | None = None
 
     @property
     def title(self) -> str:
@@ -66,8 +69,8 @@ class Item:
 
     @property
     def revised(self) -> dt.datetime | None:
-        """Last revision: Modified, else Date."""
-        return self.modified or self.date
+        """Last revision: Modified, else Date; when there is none yet, when the file was saved (``saved``)."""
+        return self.saved or self.modified or self.date
 
     @property
     def summary(self) -> str:
@@ -142,6 +145,7 @@ class Site:
         self.pages: list[OutputPage] = []
         self.claimed: set[str] = set()  # source paths some content type took
         self.build_date = build_date()
+        self.date_fixed = date_fixed()  # SOURCE_DATE_EPOCH: nothing may depend on the clock or file times
 
     @classmethod
     def of(cls, context) -> Site:
@@ -169,6 +173,12 @@ class Site:
 
     def groups_of(self, kind: str) -> list[Group]:
         return [g for g in self.groups.values() if g.kind == kind]
+
+
+def date_fixed() -> bool:
+    """Whether the build's date comes from SOURCE_DATE_EPOCH (publish builds, tests, the benchmark)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return bool(epoch and epoch.isdigit())
 
 
 def build_date() -> dt.datetime:

@@ -107,11 +107,12 @@ class GalleriesGenerator(SourceGenerator):
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)
         if state is not None:
+            inside = state.final + os.sep  # variant paths are made from it: cut, not os.path.relpath
             for photo in result.photos.values():
                 for variants in photo.variants.values():
                     for variant in variants:
-                        if variant.path.startswith(state.final + os.sep):
-                            state.keep(os.path.relpath(variant.path, state.final).replace(os.sep, "/"))
+                        if variant.path.startswith(inside):
+                            state.keep(variant.path[len(inside):].replace(os.sep, "/"))
         for item, refs in wanted:
             sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]
             item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]

@@ -209,29 +209,40 @@ class SiteRenderer(Generator):
         return self.env.get_template(page.template).render(context)
 
     def fingerprint(self, page: OutputPage, fingerprinter: Fingerprinter) -> bytes | None:
-        """A digest of everything ``render(page)`` reads but the code and settings; None: always render it."""
+        """A digest of everything ``render(page)`` reads but the code and settings; None: always render it.
+
+        Raises :class:`Unfingerprintable` for a page whose inputs it cannot describe.
+        """
         if page.body is not None:
             return None  # written as it is: compared with the last build's file instead
         code = self._language_of(page).code
+        shared = self._shared_digests.get(code)
+        if shared is None:
+            shared = self._shared_digests[code] = fingerprinter.digest(self._shared(code))
+        return fingerprinter.digest((page.template, shared, self._own(page)))
+
+    def _fingerprint_or_why_not(self, page: OutputPage) -> tuple[bytes | None, str | None]:
+        """(fingerprint, None), or (None, why the page has none); runs in a forked worker too."""
         try:
-            shared = self._shared_digests.get(code)
-            if shared is None:
-                shared = self._shared_digests[code] = fingerprinter.digest(self._shared(code))
-            return fingerprinter.digest((page.template, shared, self._own(page)))
+            return self.fingerprint(page, self._fingerprinter), None
         except Unfingerprintable as error:
-            self._unfingerprintable.append(f"/{page.url}: {error}")
-            return None
+            return None, f"/{page.url}: {error}"
 
     def generate_output(self, writer) -> None:
         if self.site.log.errors:
             return  # the build fails; rendering a wrong site would only cost time
         state = self.context.get("output_state")
-        fingerprinter = Fingerprinter()
-        self._shared_digests: dict[str, bytes] = {}
-        self._unfingerprintable: list[str] = []
+        pages = self.site.pages
+        if state is not None:
+            # Fingerprints are independent too: forked workers share them (each hashes the
+            # items its pages show, once); only the digests come back.
+            self._fingerprinter = Fingerprinter()
+            self._shared_digests: dict[str, bytes] = {}
+            found = map_forked(self._fingerprint_or_why_not, pages, self.settings, step=512)
+        else:
+            found = [(None, None)] * len(pages)
         todo = []
-        for page in self.site.pages:
-            fingerprint = self.fingerprint(page, fingerprinter) if state is not None else None
+        for page, (fingerprint, _why) in zip(pages, found):
             if state is not None and state.reusable(page.save_as, fingerprint):
                 state.keep(page.save_as, fingerprint)
                 continue
@@ -240,8 +251,9 @@ class SiteRenderer(Generator):
                 state.staged(page.save_as, fingerprint, rendered=page.body is None)
         # Pages are independent once planned: forked workers render and write them (contract.workers).
         map_forked(self.write, todo, self.settings)
-        if self._unfingerprintable:
-            logger.info("rendered at every build (no fingerprint): %s", "; ".join(self._unfingerprintable))
+        unfingerprintable = [why for _fingerprint, why in found if why]
+        if unfingerprintable:
+            logger.info("rendered at every build (no fingerprint): %s", "; ".join(unfingerprintable))
 
     def write(self, page: OutputPage) -> None:
         """Render ``page`` (unless it is written as it is) into the staging folder."""

@@ -62,19 +62,25 @@ def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: 
     """
     out_dir = os.fspath(out_dir)
     base = f"{_slug(os.path.basename(source))}-{key[:10]}"
-    os.makedirs(out_dir, exist_ok=True)
+    entry = cache.entry_dir(key) if cache is not None else None
+    made = False
     variants: dict[str, list[Variant]] = {}
     for fmt, width, height in record["variants"]:
         name = f"{base}-{width}.{EXTENSIONS[fmt]}"
         target = os.path.join(out_dir, name)
         inner = variant_file(fmt, width)
-        cached = os.path.join(cache.entry_dir(key), inner) if cache is not None else None
-        if cached is not None and reuse_dir is not None and _same(cached, os.path.join(reuse_dir, name)):
-            target = os.path.join(reuse_dir, name)
-        elif cached is not None:
-            _place(cached, target)
+        cached = os.path.join(entry, inner) if entry is not None else None
+        kept = os.path.join(reuse_dir, name) if reuse_dir is not None else None
+        if cached is not None and kept is not None and _same(cached, kept):
+            target = kept
         else:
-            _write(target, files[inner])
+            if not made:
+                os.makedirs(out_dir, exist_ok=True)
+                made = True
+            if cached is not None:
+                _place(cached, target)
+            else:
+                _write(target, files[inner])
         variants.setdefault(fmt, []).append(Variant(width, height, _url(url_prefix, name), target))
     return Photo(
         source=source,

@@ -99,7 +99,10 @@ class VariantSpec:
         return self.formats + ("png" if transparent else "jpeg",)
 
     def fingerprint(self) -> str:
-        """A short stable hash of everything that shapes the output bytes."""
+        """A short stable hash of everything that shapes the output bytes (computed once per spec)."""
+        known = self.__dict__.get("_fingerprint")
+        if known is not None:
+            return known
         described = {
             "pipeline": PIPELINE_VERSION,
             "widths": list(self.widths),
@@ -108,4 +111,6 @@ class VariantSpec:
             "encoders": ENCODER_OPTIONS,
         }
         text = json.dumps(described, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        known = hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+        object.__setattr__(self, "_fingerprint", known)  # frozen: its fields cannot change
+        return known

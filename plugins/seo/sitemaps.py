@@ -117,19 +117,28 @@ def entries_by_language(site: Site) -> dict[str, list[Entry]]:
     return result
 
 
-def urlset(entries: list[Entry]) -> bytes:
+def urlset(entries: list[Entry], links: dict[tuple, str] | None = None) -> bytes:
+    """A sitemap of ``entries``; ``links`` keeps the written alternates of each page between calls
+    (a page's translations, in the other languages' sitemaps, have the same)."""
     lines = [
         '<?xml version="1.0" encoding="UTF-8"?>',
         f'<urlset xmlns="{SITEMAP_NS}" xmlns:xhtml="{XHTML_NS}">',
     ]
+    links = {} if links is None else links
     for entry in entries:
         lines.append("  <url>")
         lines.append(f"    <loc>{escape(entry.loc)}</loc>")
         if entry.lastmod:
             lines.append(f"    <lastmod>{entry.lastmod}</lastmod>")
         # after <lastmod>: the schema allows elements of other namespaces only at the end of <url>
-        for hreflang, href in entry.alternates:
-            lines.append(f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>')
+        block = links.get(entry.alternates)
+        if block is None:
+            block = links[entry.alternates] = "\n".join(
+                f'    <xhtml:link rel="alternate" hreflang={quoteattr(hreflang)} href={quoteattr(href)}/>'
+                for hreflang, href in entry.alternates
+            )
+        if block:
+            lines.append(block)
         lines.append("  </url>")
     lines.append("</urlset>")
     return ("\n".join(lines) + "\n").encode("utf-8")
@@ -163,9 +172,10 @@ def files(site: Site) -> dict[str, bytes]:
     base = site_base(site.settings)
     written: dict[str, bytes] = {}
     index = []
+    links: dict[tuple, str] = {}
     for code, entries in entries_by_language(site).items():
         path = f"{code}/sitemap.xml"
-        written[path] = urlset(entries)
+        written[path] = urlset(entries, links)
         index.append((absolute(base, path), newest(entries)))
     written["sitemap.xml"] = sitemap_index(index)
     written["robots.txt"] = robots_txt(base)
