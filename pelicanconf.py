@@ -71,8 +71,9 @@ BUILD_WORKERS = 0
 BUILD_PARALLEL_FROM = 100
 # Each language's search index is split into shards of about this many pages, each indexed by its
 # own Pagefind run: an edit re-indexes one shard, and no run holds a whole language in memory. The
-# browser merges a language's shards (one more small request per shard and search word).
-SEARCH_SHARD_SIZE = 250
+# browser merges a language's shards, and pays for each: about 22 KiB more per word searched
+# (docs/performance.md, "Search shards"). Up to this many pages a language has one shard.
+SEARCH_SHARD_SIZE = 500
 # After a successful build the `pelican` command ends without the interpreter's object-by-object
 # teardown (plugins/outputs/build.py); the development server turns this off.
 EXIT_WITHOUT_TEARDOWN = True
