@@ -248,7 +248,7 @@ class SourceGenerator(Generator):
             return None
         if not self.site.add(item):
             return None
-        self.add_source_path(body)
+        self.context["generated_content"][rel] = body  # add_source_path(body), without its relpath
         self.add_static_links(body)
         return item
 

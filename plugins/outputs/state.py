@@ -209,6 +209,10 @@ class OutputState:
             return
         files = {}
         for rel, fingerprint in self.fingerprints.items():
+            earlier = self.previous.get(rel)
+            if rel in self.kept and earlier is not None and earlier.fingerprint == fingerprint:
+                files[rel] = earlier  # checked against the file by reusable(), and left alone since
+                continue
             try:
                 status = os.stat(os.path.join(self.final, rel))
             except OSError:

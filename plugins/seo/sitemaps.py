@@ -16,6 +16,7 @@ agree on every page.
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections import defaultdict
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ def site_base(settings) -> str:
     return (settings.get("SITEURL") or DEV_SITEURL).rstrip("/")
 
 
+@functools.lru_cache(maxsize=65536)  # each page's address is asked for in every language's sitemap
 def normal_path(url: str) -> str:
     """A Pelican-style URL ("en/press/", "") as a clean path from the root: "/en/press/", "/".
 
