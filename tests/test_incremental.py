@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, build, draw_fixture_photos, environ, tree_digest
+from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, draw_fixture_photos, environ, tree_digest
 
 RENDERED_RE = re.compile(r"Built (\d+) pages .*; (\d+) rendered, the others unchanged")
 PAST_FORUM_B_EPOCH = 1806000000  # 2027-03-24: forum-b has taken place
@@ -80,13 +80,50 @@ def site(tmp_path_factory):
 
 def test_no_change_renders_nothing_and_writes_nothing(site):
     before = {path: os.stat(site.output / path).st_mtime_ns for path in tree_digest(site.output)}
+    first = site.rebuild()
+    warnings = sorted(line for line in first.text.splitlines() if ": warning: " in line)
     result = site.rebuild()
     assert _rendered(result)[0] == 0
+    assert "(nothing changed since the last build)" in result.text  # told without reading a source
+    assert "search:" not in result.text and "images:" not in result.text
     assert re.search(r"\b0 files written, 0 deleted", result.text), result.text
-    assert re.search(r"^search: .*; indexed none, kept \d+ unchanged in", result.text, re.M), result.text
+    assert warnings and sorted(line for line in result.text.splitlines() if ": warning: " in line) == warnings  # said again
     after = {path: os.stat(site.output / path).st_mtime_ns for path in tree_digest(site.output)}
     assert after == before  # not one file touched
     site.assert_same_as_cold()
+
+
+def test_a_source_saved_unchanged_is_read_again_and_renders_nothing(site):
+    about = site.content / "pages" / "about.en.md"
+    os.utime(about, ns=(os.stat(about).st_atime_ns, os.stat(about).st_mtime_ns + 1_000_000_000))
+    result = site.rebuild()
+    assert "nothing changed since the last build" not in result.text  # its file's time changed: read again
+    assert _rendered(result)[0] == 0
+    assert re.search(r"\b0 files written, 0 deleted", result.text), result.text
+    assert re.search(r"^search: .*; indexed none, kept \d+ unchanged in", result.text, re.M), result.text
+
+
+def test_a_theme_file_changed_is_copied_although_no_source_changed(tmp_path):
+    """The theme's static files are not in the code fingerprint: the check of the inputs covers them."""
+    content, theme = tmp_path / "content", tmp_path / "theme"
+    shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
+    shutil.copytree(ROOT / "theme", theme)
+    settings = (*FIXTURE_SETTINGS, f'THEME="{theme}"')
+    env = environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH))
+
+    def rebuild():
+        result = build(content, tmp_path / "output", *settings, cache=tmp_path / "cache", env=env)
+        assert result.returncode == 0, result.text
+        return result
+
+    rebuild()
+    assert "(nothing changed since the last build)" in rebuild().text
+    css = theme / "static" / "css" / "search.css"
+    css.write_bytes(css.read_bytes() + b"\n/* changed by an editor */\n")
+    result = rebuild()
+    assert "nothing changed" not in result.text
+    assert (tmp_path / "output" / "theme" / "css" / "search.css").read_bytes() == css.read_bytes()
 
 
 def test_editing_one_release_renders_it_and_the_lists_that_show_it(site):
@@ -203,3 +240,32 @@ def test_without_source_date_epoch_an_upcoming_forum_is_revised_when_its_file_wa
     second = build(content, output, *FIXTURE_SETTINGS, cache=cache, env=env)
     assert second.returncode == 0, second.text
     assert _rendered(second)[0] == 0, second.text
+
+
+def test_nothing_changed_only_while_the_inputs_the_output_and_the_dates_that_matter_hold(tmp_path):
+    from outputs.state import LastBuild, OutputState, tree_stats
+
+    final = tmp_path / "output"
+    final.mkdir()
+    (final / "index.html").write_text("page", encoding="utf-8")
+    hk = dt.timezone(dt.timedelta(hours=8))
+    built, horizon = dt.datetime(2026, 1, 1, tzinfo=hk), dt.datetime(2026, 3, 1, tzinfo=hk)
+    inputs = {"content": {"a.md": (1, 2, 3)}, "theme": {}}
+
+    def state(clock=False):
+        first = OutputState(str(final), str(tmp_path / "staging"), str(tmp_path / "cache"), "code")
+        first.last_build = LastBuild(inputs, built, horizon, clock, {})
+        first.outputs = tree_stats(str(final))
+        first._save()
+        return OutputState(str(final), str(tmp_path / "staging"), str(tmp_path / "cache"), "code")
+
+    assert state().nothing_changed(inputs, built)
+    assert state().nothing_changed(inputs, built + dt.timedelta(days=30))  # before the next date a source carries
+    assert not state().nothing_changed(inputs, horizon)  # a forum's date has come
+    assert not state().nothing_changed(inputs, built - dt.timedelta(days=1))  # the clock went back
+    assert not state(clock=True).nothing_changed(inputs, built + dt.timedelta(days=1))  # a page shows the build's date
+    assert state(clock=True).nothing_changed(inputs, built)
+    assert not state().nothing_changed({**inputs, "content": {"a.md": (1, 2, 4)}}, built)  # a source changed
+    fresh = state()
+    (final / "index.html").write_text("edited by hand", encoding="utf-8")
+    assert not fresh.nothing_changed(inputs, built)  # output/ changed

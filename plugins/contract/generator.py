@@ -221,6 +221,9 @@ class SourceGenerator(Generator):
         fields = self.schema.check(header, shown, self.log)
         if fields is None:
             return None
+        for dated in ("date", "modified"):  # when the clock passes it, what is built changes
+            if isinstance(fields.get(dated), dt.datetime) and fields[dated] > self.site.build_date:
+                self.site.future_dates.append(fields[dated])
         if self.held_back(fields, header, shown):
             return None
         url = self.url(lang, key, fields)

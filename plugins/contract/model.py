@@ -146,6 +146,7 @@ class Site:
         self.claimed: set[str] = set()  # source paths some content type took
         self.build_date = build_date()
         self.date_fixed = date_fixed()  # SOURCE_DATE_EPOCH: nothing may depend on the clock or file times
+        self.future_dates: list[dt.datetime] = []  # dates after the build that sources carry (held back or not)
 
     @classmethod
     def of(cls, context) -> Site:

@@ -39,10 +39,10 @@ from pelican.plugins import signals
 
 from contract.fingerprint import Fingerprinter, Unfingerprintable
 from contract.generator import parse_ahead
-from contract.model import Site
+from contract.model import Site, build_date
 from contract.problems import ERROR, Problem, ProblemLog
 
-from .state import OutputState, code_fingerprint
+from .state import LastBuild, OutputState, code_fingerprint, tree_stats
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
 
@@ -176,6 +176,12 @@ class SiteBuild(Pelican):
             staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
         state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint())
+        inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
+        if state is not None and state.nothing_changed(inputs, build_date()):
+            shutil.rmtree(staging, ignore_errors=True)
+            self.output_path = self.settings["OUTPUT_PATH"] = final
+            self._report_unchanged(state.previous_build.summary, final, started)
+            return
         counter = _ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
@@ -202,6 +208,19 @@ class SiteBuild(Pelican):
             if self.settings.get("STRICT_BUILD", True):
                 raise SystemExit(1)
             return
+        state.last_build = LastBuild(
+            inputs=inputs,
+            build_date=site.build_date,
+            horizon=min(site.future_dates, default=None),
+            # a page with no revision of its own yet shows the build's date (i18n.render)
+            clock=any(page.body is None and (page.revised is None or page.revised > site.build_date) for page in site.pages),
+            summary={
+                "pages": len(site.pages),
+                "sources": sum(1 for i in site.items if not i.derived_from),
+                "languages": len(site.languages),
+                "problems": list(site.log.problems),
+            },
+        )
         counts = state.commit()
         self.committed = True  # the development server reloads the pages on this
         rebuilt = (
@@ -214,6 +233,21 @@ class SiteBuild(Pelican):
             f"{len(site.languages)} languages into {os.path.relpath(final)}/ "
             f"in {time.perf_counter() - started:.2f} s{rebuilt}"
             + (f" ({len(site.log.warnings)} warning(s) above)." if site.log.warnings else "."),
+        )
+        if self.settings.get("EXIT_WITHOUT_TEARDOWN"):
+            _exit_without_teardown_once()
+
+    def _report_unchanged(self, summary: dict, final: str, started: float) -> None:
+        """The closing of a build that found nothing changed: the last build's problems and counts."""
+        problems = ProblemLog(summary["problems"])
+        problems.print()
+        warnings = len({problem.format() for problem in summary["problems"]})
+        self.committed = True
+        print(
+            f"Built {summary['pages']} pages from {summary['sources']} sources in {summary['languages']} languages "
+            f"into {os.path.relpath(final)}/ in {time.perf_counter() - started:.2f} s (nothing changed since the last build); "
+            f"0 rendered, the others unchanged; 0 files written, 0 deleted"
+            + (f" ({warnings} warning(s) above)." if warnings else "."),
         )
         if self.settings.get("EXIT_WITHOUT_TEARDOWN"):
             _exit_without_teardown_once()

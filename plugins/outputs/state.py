@@ -32,7 +32,7 @@ import tempfile
 from dataclasses import dataclass
 
 MANIFEST = "output-manifest.pickle"
-MANIFEST_VERSION = 1
+MANIFEST_VERSION = 2
 # Settings that name this build's folders, not what is in the pages.
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH"}
 
@@ -68,6 +68,47 @@ def files_under(folder: str) -> set[str]:
                 else:
                     found.add(prefix + entry.name)
     return found
+
+
+def tree_stats(folder: str) -> dict[str, tuple[int, int, int]]:
+    """Every file below ``folder`` (symbolic links followed, as Pelican reads them): '/'-separated
+    path -> (size, modification time in ns, inode).  Empty when the folder is missing."""
+    found: dict[str, tuple[int, int, int]] = {}
+    stack = [("", folder)]
+    while stack:
+        prefix, path = stack.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue
+        for entry in entries:
+            try:
+                if entry.is_dir():
+                    if entry.name != "__pycache__":
+                        stack.append((prefix + entry.name + "/", entry.path))
+                    continue
+                status = entry.stat()
+            except OSError:
+                continue
+            found[prefix + entry.name] = (status.st_size, status.st_mtime_ns, status.st_ino)
+    return found
+
+
+@dataclass
+class LastBuild:
+    """What a build leaves for the next one to tell, without reading anything, that nothing changed.
+
+    ``inputs``: the files of the content and the theme as they were when the build started;
+    ``build_date``, ``horizon`` (the first date after it that some source carries: a forum
+    becomes past, a scheduled release is published) and ``clock`` (whether some page shows the
+    build's own date); ``summary``: what its closing line and its problem lines said.
+    """
+
+    inputs: dict
+    build_date: object
+    horizon: object
+    clock: bool
+    summary: dict
 
 
 def same_file_content(a: str, b: str) -> bool:
@@ -115,8 +156,12 @@ class OutputState:
         self.manifest_path = os.path.join(manifest_dir, MANIFEST) if manifest_dir else None
         self.previous: dict[str, Record] = {}
         self.previous_extra: dict = {}
+        self.previous_build: LastBuild | None = None
+        self.previous_outputs: dict[str, tuple[int, int, int]] = {}
         self.incremental = False
         self._load()
+        self.last_build: LastBuild | None = None  # this build's, set before commit()
+        self.outputs: dict[str, tuple[int, int, int]] = {}  # output/ as this build leaves it
         self.kept: set[str] = set()  # files of output/ this build keeps as they are
         self.fingerprints: dict[str, bytes] = {}  # page file -> fingerprint, kept or rendered
         self.extra: dict = {}  # what other stages want the next build to know (search: per-language digests)
@@ -134,7 +179,25 @@ class OutputState:
             return
         self.previous = stored["files"]
         self.previous_extra = stored.get("extra", {})
+        self.previous_build = stored.get("last_build")
+        self.previous_outputs = stored.get("outputs", {})
         self.incremental = True
+
+    def nothing_changed(self, inputs: dict, build_date) -> bool:
+        """Whether the last build's output is what this one would write, with nothing read or planned.
+
+        True when the code and settings (checked on loading), every file of the content and the
+        theme, and every file of ``output/`` are as the last build left them, and the clock has not
+        passed a date that changes what is built: the same build date, or (when no page shows the
+        build's own date) a later one still before the first date some source carries after it.
+        """
+        last = self.previous_build
+        if not self.incremental or last is None or last.inputs != inputs:
+            return False
+        if build_date != last.build_date:
+            if last.clock or build_date < last.build_date or (last.horizon is not None and build_date >= last.horizon):
+                return False
+        return bool(self.previous_outputs) and tree_stats(self.final) == self.previous_outputs
 
     # -- during the build ------------------------------------------------------------------
     def reusable(self, rel: str, fingerprint: bytes | None) -> bool:
@@ -174,6 +237,7 @@ class OutputState:
             written = len(files_under(self.staging))
             swap_in(self.staging, self.final)
             counts = {"written": written, "unchanged": 0, "deleted": 0}
+            self.outputs = tree_stats(self.final)
         else:
             counts = self._merge()
         self._save()
@@ -182,6 +246,7 @@ class OutputState:
     def _merge(self) -> dict[str, int]:
         staged = files_under(self.staging)
         written = unchanged = 0
+        replaced = set()
         for rel in sorted(staged):
             source = os.path.join(self.staging, rel)
             target = os.path.join(self.final, rel)
@@ -190,6 +255,7 @@ class OutputState:
                 continue
             _make_room(self.final, rel)
             os.replace(source, target)
+            replaced.add(rel)
             written += 1
         wanted = staged | self.kept
         deleted = 0
@@ -198,6 +264,17 @@ class OutputState:
             _remove_empty_parents(self.final, rel)
             deleted += 1
         shutil.rmtree(self.staging, ignore_errors=True)
+        # output/ is now exactly the wanted files: those left alone as last recorded, the rest stat'ed
+        self.outputs = {}
+        for rel in wanted:
+            known = self.previous_outputs.get(rel)
+            if known is None or rel in replaced:
+                try:
+                    status = os.stat(os.path.join(self.final, rel))
+                except OSError:
+                    continue
+                known = (status.st_size, status.st_mtime_ns, status.st_ino)
+            self.outputs[rel] = known
         return {"written": written, "unchanged": unchanged + len(self.kept), "deleted": deleted}
 
     def _forget(self) -> None:
@@ -222,7 +299,15 @@ class OutputState:
         temporary = f"{self.manifest_path}.{os.getpid()}"
         with open(temporary, "wb") as handle:
             pickle.dump(
-                {"version": MANIFEST_VERSION, "final": self.final, "code": self.code, "files": files, "extra": self.extra},
+                {
+                    "version": MANIFEST_VERSION,
+                    "final": self.final,
+                    "code": self.code,
+                    "files": files,
+                    "extra": self.extra,
+                    "last_build": self.last_build,
+                    "outputs": self.outputs if self.last_build is not None else {},
+                },
                 handle,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
