@@ -134,6 +134,13 @@ class Documents:
             self._mains[page.save_as] = main_content(self.read(page.save_as))
         return self._mains[page.save_as]
 
+    def forget(self, pages: list[OutputPage]) -> None:
+        """Drop what was read of ``pages``: a shard's documents are written, so memory holds one
+        shard at a time, not every page of the site (a Simplified page reads its Traditional
+        source again if it needs it)."""
+        for page in pages:
+            self._mains.pop(page.save_as, None)
+
     def source_page(self, page: OutputPage) -> OutputPage | None:
         """For a page converted from another language's page: that page, if it is indexed."""
         source_item = page.item.derived_from
@@ -312,7 +319,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
             shard.quick = documents.quick_digest(part, state.fingerprints) if state is not None else None
             if shard.quick is not None and earlier and earlier.get("quick") == shard.quick:
                 shard.digest = earlier["digest"]
-            else:  # else compare what the indexer would read
+            elif earlier:  # else compare what the indexer would read (with no record: when it reads it)
                 shard.digest = documents.digest(part)
             if earlier and earlier["digest"] == shard.digest and all(
                 os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
@@ -320,6 +327,7 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
                 for rel in earlier["files"]:
                     state.keep(f"{BUNDLE_DIR}/{rel}")
                 record[f"{name}#{number}"] = {**earlier, "quick": shard.quick}
+                documents.forget(part)
             else:
                 todo.append(shard)
     top = previous.get("_top")
@@ -396,7 +404,10 @@ async def _index_shard(documents: Documents, shard: _Shard, bundle: str):
         copies = os.path.join(folder, "pages")
         own_bundle = os.path.join(folder, "bundle")
         started = time.perf_counter()
+        if shard.digest is None:
+            shard.digest = documents.digest(shard.pages)
         written = documents.write(copies, shard.pages)
+        documents.forget(shard.pages)
         wrote = time.perf_counter()
         await run_pagefind(copies, own_bundle)
         logger.info(
