@@ -184,6 +184,5 @@ def date_fixed() -> bool:
 
 def build_date() -> dt.datetime:
     """Now in Hong Kong, or SOURCE_DATE_EPOCH when set (reproducible builds)."""
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    seconds = int(epoch) if epoch and epoch.isdigit() else int(time.time())
+    seconds = int(os.environ["SOURCE_DATE_EPOCH"]) if date_fixed() else int(time.time())
     return dt.datetime.fromtimestamp(seconds, HONG_KONG)

@@ -219,34 +219,29 @@ class SiteBuild(Pelican):
                 "sources": sum(1 for i in site.items if not i.derived_from),
                 "languages": len(site.languages),
                 "problems": list(site.log.problems),
+                "warnings": len(site.log.warnings),
             },
         )
         counts = state.commit()
-        self.committed = True  # the development server reloads the pages on this
         rebuilt = (
             f"; {state.rendered} rendered, the others unchanged; {counts['written']} files written, {counts['deleted']} deleted"
             if state.incremental
             else ""
         )
-        print(
-            f"Built {len(site.pages)} pages from {sum(1 for i in site.items if not i.derived_from)} sources in "
-            f"{len(site.languages)} languages into {os.path.relpath(final)}/ "
-            f"in {time.perf_counter() - started:.2f} s{rebuilt}"
-            + (f" ({len(site.log.warnings)} warning(s) above)." if site.log.warnings else "."),
-        )
-        if self.settings.get("EXIT_WITHOUT_TEARDOWN"):
-            _exit_without_teardown_once()
+        self._report_built(state.last_build.summary, final, started, rebuilt)
 
     def _report_unchanged(self, summary: dict, final: str, started: float) -> None:
-        """The closing of a build that found nothing changed: the last build's problems and counts."""
-        problems = ProblemLog(summary["problems"])
-        problems.print()
-        warnings = len({problem.format() for problem in summary["problems"]})
-        self.committed = True
+        """The closing of a build that found nothing changed: the last build's problems, then its counts."""
+        ProblemLog(summary["problems"]).print()
+        self._report_built(summary, final, started, " (nothing changed since the last build); 0 rendered, the others unchanged; 0 files written, 0 deleted")
+
+    def _report_built(self, summary: dict, final: str, started: float, detail: str) -> None:
+        """The closing line of a build that succeeded; then the process may end without its teardown."""
+        self.committed = True  # the development server reloads the pages on this
+        warnings = summary["warnings"]
         print(
             f"Built {summary['pages']} pages from {summary['sources']} sources in {summary['languages']} languages "
-            f"into {os.path.relpath(final)}/ in {time.perf_counter() - started:.2f} s (nothing changed since the last build); "
-            f"0 rendered, the others unchanged; 0 files written, 0 deleted"
+            f"into {os.path.relpath(final)}/ in {time.perf_counter() - started:.2f} s{detail}"
             + (f" ({warnings} warning(s) above)." if warnings else "."),
         )
         if self.settings.get("EXIT_WITHOUT_TEARDOWN"):
