@@ -140,10 +140,12 @@ def test_switcher_falls_back_to_home_and_x_default_prefers_english():
     ]
     links = link_pages(site)
     release = links["tc/press/2025/a/"]
-    assert [(s.code, s.url, s.translated) for s in release["switcher"]] == [("en", "en/", False), ("tc", "tc/press/2025/a/", True)]
-    assert release["x_default"] == "tc/press/2025/a/"
-    assert links["en/"]["x_default"] == ""
-    assert links["en/"]["alternates"] == [("en", "en/"), ("zh-Hant-HK", "tc/")]
+    assert [(s.code, s.url, s.translated) for s in release.switcher] == [("en", "en/", False), ("tc", "tc/press/2025/a/", True)]
+    assert release.x_default == "tc/press/2025/a/"
+    assert links["en/"].x_default == ""
+    assert links["en/"].alternates == (("en", "en/"), ("zh-Hant-HK", "tc/"))
+    # one object for every language of a page: its fingerprint is described once
+    assert links["tc/"] is links["en/"]
 
 
 def test_ignored_files_are_matched_as_pelican_matches_them():
@@ -157,3 +159,84 @@ def test_ignored_files_are_matched_as_pelican_matches_them():
         expected = any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
         assert bool(_ignore_pattern(patterns).match(name)) == expected, name
     assert not _ignore_pattern(()).match("a.md")
+
+
+# -- reading sources again -------------------------------------------------------------
+def test_a_file_hashed_long_enough_ago_is_trusted_by_its_identity_and_read_again_when_it_changes(tmp_path):
+    import os
+
+    from contract.cache import RECENT_NS, KeyedCache
+
+    source = tmp_path / "a.md"
+    source.write_bytes(b"Title: A\n\nOld text\n")
+    old = os.stat(source).st_mtime_ns - 2 * RECENT_NS
+    os.utime(source, ns=(old, old))  # saved well before this build began
+    cache_file = str(tmp_path / "cache.pickle")
+    first = KeyedCache(cache_file, "v")
+    key, data = first.file_key(str(source))
+    assert data == b"Title: A\n\nOld text\n" and key == KeyedCache.key(data)
+    first.save()
+
+    again = KeyedCache(cache_file, "v")
+    assert again.file_key(str(source)) == (key, None)  # not read: size, time and inode are as hashed
+
+    source.write_bytes(b"Title: A\n\nNew text\n")  # same size, new time
+    os.utime(source, ns=(old + 1, old + 1))
+    changed = KeyedCache(cache_file, "v")
+    key2, data2 = changed.file_key(str(source))
+    assert data2 == b"Title: A\n\nNew text\n" and key2 != key
+
+
+def test_a_file_saved_just_before_it_was_hashed_is_read_again_next_time(tmp_path):
+    from contract.cache import KeyedCache
+
+    source = tmp_path / "a.md"
+    source.write_bytes(b"Title: A\n\nText\n")  # now: it could change again within the same clock tick
+    cache_file = str(tmp_path / "cache.pickle")
+    first = KeyedCache(cache_file, "v")
+    first.file_key(str(source))
+    first.save()
+    assert KeyedCache(cache_file, "v").file_key(str(source))[1] == b"Title: A\n\nText\n"
+
+
+def test_a_body_gives_what_pelican_gives_with_and_without_links(tmp_path):
+    from types import SimpleNamespace
+
+    from pelican.contents import Content
+    from pelican.settings import DEFAULT_CONFIG
+
+    from contract.generator import Body
+
+    settings = {**DEFAULT_CONFIG, "PATH": str(tmp_path)}
+    about = SimpleNamespace(url="en/about/")
+    context = {"localsiteurl": "", "generated_content": {"pages/about.en.md": about}, "static_content": {}, "static_links": set()}
+    source = str(tmp_path / "press" / "2025" / "a.en.md")
+    linked = ['<p><a href="{filename}/pages/about.en.md">About</a></p>', '<p><a href="{filename}../../pages/about.en.md">About</a></p>']
+    for html in ['<p>No links | here</p>', *linked, "<p>Plain text</p>"]:
+        ours = Body(content=html, metadata={"title": "A"}, settings=settings, source_path=source, context=context)
+        pelicans = Content(content=html, metadata={"title": "A"}, settings=settings, source_path=source, context=context)
+        assert ours.content == pelicans.content
+        assert ("en/about/" in ours.content) == (html in linked)
+        assert ours.get_static_links() == pelicans.get_static_links()
+        assert ours.relative_source_path == pelicans.relative_source_path == "press/2025/a.en.md"
+    odd = str(tmp_path / "press" / ".." / "press" / "a.en.md")  # not in normal form: Pelican's own way
+    assert Body(content="", metadata={}, settings=settings, source_path=odd, context=context).relative_source_path == "press/a.en.md"
+
+
+def test_photo_tags_are_read_as_an_html_parser_reads_them():
+    from galleries.photos import _Attributes, _attributes
+
+    def parsed(tag):
+        parser = _Attributes()
+        parser.feed(tag)
+        return parser.attrs
+
+    tags = [
+        '<img alt="Tom &amp; Jerry &quot;on stage&quot;" src="stage.jpg" title="Day 1 &lt;morning&gt;" />',
+        '<img alt="講者" src="a.jpg" />',
+        "<img src='raw.jpg' alt=raw>",  # raw HTML an editor wrote
+        '<IMG SRC="upper.jpg" ALT="Upper">',
+        '<img alt="" src="b.png">',
+    ]
+    for tag in tags:
+        assert _attributes(tag) == parsed(tag), tag

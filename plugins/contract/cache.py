@@ -5,6 +5,12 @@ serve a stale value, and a file touched without change costs only a hash.
 Entries a build did not use are dropped when the cache is saved.  The
 fingerprint names everything else the values depend on (settings, code):
 a cache saved under another fingerprint is ignored.
+
+For files, the hash itself is remembered too (``file_key``): a file whose size, modification
+time and inode are those it had when it was hashed is not read again, as ``make`` and ``rsync``
+trust.  A file modified in the last few seconds before it was hashed is not remembered (it
+could change again within the same tick of the file system's clock and keep its time), so it
+is read again by the next build.
 """
 
 from __future__ import annotations
@@ -13,10 +19,17 @@ import hashlib
 import logging
 import os
 import pickle
+import time
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 1
+CACHE_VERSION = 2
+RECENT_NS = 3_000_000_000  # files modified this close to their hashing are hashed again next time
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
 
 
 class KeyedCache:
@@ -25,19 +38,29 @@ class KeyedCache:
         self.fingerprint = f"{CACHE_VERSION}:{fingerprint}"
         self._old: dict = {}
         self._new: dict = {}
+        self._files_old: dict[str, tuple] = {}  # path -> (size, mtime_ns, inode, key), from the last build
+        self._files_new: dict[str, tuple] = {}  # the same, for files this build hashed or trusted
+        self._started_ns = time.time_ns()
         self.hits = self.misses = 0
         if path and os.path.exists(path):
             try:
                 with open(path, "rb") as handle:
-                    stored_fingerprint, entries = pickle.load(handle)
+                    stored_fingerprint, entries, files = pickle.load(handle)
                 if stored_fingerprint == self.fingerprint:
-                    self._old = entries
+                    self._old, self._files_old = entries, files
             except Exception:  # a damaged cache is only a slower build
                 logger.info("cache %s unreadable; rebuilding it", path)
 
+    @staticmethod
+    def key(data: bytes) -> bytes:
+        return hashlib.sha256(data).digest()
+
     def get(self, data: bytes, compute):
         """The value for ``data``: from this build, the saved cache, or ``compute()``."""
-        key = hashlib.sha256(data).digest()
+        return self.get_keyed(self.key(data), compute)
+
+    def get_keyed(self, key: bytes, compute):
+        """The value for the bytes whose ``key`` this is; ``compute()`` makes it when it is missing."""
         if key in self._new:
             value = self._new[key]
         elif key in self._old:
@@ -49,13 +72,38 @@ class KeyedCache:
         return value
 
     def has(self, data: bytes) -> bool:
-        key = hashlib.sha256(data).digest()
+        return self.has_key(self.key(data))
+
+    def has_key(self, key: bytes) -> bool:
         return key in self._new or key in self._old
 
     def put(self, data: bytes, value) -> None:
         """Store a value computed elsewhere (a worker process) for ``data``."""
-        self._new[hashlib.sha256(data).digest()] = value
+        self.put_keyed(self.key(data), value)
+
+    def put_keyed(self, key: bytes, value) -> None:
+        self._new[key] = value
         self.misses += 1
+
+    def file_key(self, path: str) -> tuple[bytes, bytes | None]:
+        """(the key of the file's bytes, the bytes if they had to be read); OSError if it cannot be read.
+
+        Asked twice in a build, the second answer is the first's (without the bytes).
+        """
+        known = self._files_new.get(path)
+        if known is not None:
+            return known[3], None
+        status = os.stat(path)
+        identity = (status.st_size, status.st_mtime_ns, status.st_ino)
+        known = self._files_old.get(path)
+        if known is not None and known[:3] == identity:
+            self._files_new[path] = known
+            return known[3], None
+        data = read_bytes(path)
+        key = self.key(data)
+        if status.st_mtime_ns < self._started_ns - RECENT_NS:
+            self._files_new[path] = (*identity, key)
+        return key, data
 
     def save(self) -> None:
         if not self.path:
@@ -63,5 +111,5 @@ class KeyedCache:
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         temporary = f"{self.path}.{os.getpid()}"
         with open(temporary, "wb") as handle:
-            pickle.dump((self.fingerprint, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+            pickle.dump((self.fingerprint, self._new, self._files_new), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)

@@ -43,7 +43,7 @@ def _dataclass_fields(cls) -> tuple[str, ...]:
 
 
 # Values the pickler may write as they are: their pickled bytes depend on their value only.
-_PLAIN = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict, dt.datetime, dt.date, dt.time, dt.timedelta})
+_PLAIN = frozenset({str, int, float, bool, type(None), bytes, tuple, list, dict, dt.date, dt.time, dt.timedelta})
 _REFERENCES = (type, types.FunctionType, types.BuiltinFunctionType, dt.tzinfo)  # written by name
 
 
@@ -54,23 +54,26 @@ class _Pickler(pickle.Pickler):
     happen to be one shared object in this build.
     """
 
-    def __init__(self, file, fingerprinter: "Fingerprinter", depth: int):
-        super().__init__(file, protocol=5)
+    def __init__(self, buffer: io.BytesIO, fingerprinter: "Fingerprinter", depth: int):
+        super().__init__(buffer, protocol=5)
         self.fast = True
+        self.buffer = buffer
         self._fingerprinter = fingerprinter
-        self._depth = depth
+        self.depth = depth
 
     def persistent_id(self, obj):
         kind = type(obj)
+        if kind is dt.datetime:  # pickled, a zone-aware one costs ~25 us (its zone's __reduce__ in Python)
+            return b"d" + obj.isoformat().encode() + str(obj.tzinfo).encode()
         if kind in _PLAIN or isinstance(obj, _REFERENCES):
             return None
         if isinstance(obj, str):  # Markup
             return None
         if kind is Item or kind is Group:  # followed to a depth, and an item's own part hashed once
-            return self._fingerprinter.token(obj, self._depth)
+            return self._fingerprinter.token(obj, self.depth)
         if dataclasses.is_dataclass(kind) and not kind.__dataclass_params__.frozen and self._fingerprinter.plain_dataclass(kind):
             return None  # an output page: its fields, pickled
-        return self._fingerprinter.token(obj, self._depth)
+        return self._fingerprinter.token(obj, self.depth)
 
 
 class Fingerprinter:
@@ -81,16 +84,27 @@ class Fingerprinter:
         self._shared: dict[tuple, tuple[object, bytes]] = {}  # (id, depth or None) -> (object kept alive, digest)
         self._fields: dict[type, tuple[tuple[str, ...], bool]] = {}  # dataclass -> (fields, frozen)
         self._plain: dict[type, bool] = {}
+        self._picklers: list[_Pickler] = []  # idle ones, for digest()
 
     def digest(self, value, depth: int = ITEM_DEPTH) -> bytes:
-        buffer = io.BytesIO()
+        # Digests nest (a record inside a page is digested while the page is being pickled), so
+        # picklers are kept in a pool, one per level in use: making one costs more than most dumps.
+        pool = self._picklers
+        pickler = pool.pop() if pool else _Pickler(io.BytesIO(), self, depth)
+        buffer = pickler.buffer
+        pickler.depth = depth
         try:
-            _Pickler(buffer, self, depth).dump(value)
+            pickler.dump(value)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
             if isinstance(error, Unfingerprintable):
                 raise
             raise Unfingerprintable(f"cannot fingerprint {type(value).__qualname__}: {error}") from None
-        return hashlib.blake2b(buffer.getvalue(), digest_size=16).digest()
+        finally:
+            data = buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+            pool.append(pickler)
+        return hashlib.blake2b(data, digest_size=16).digest()
 
     def token(self, value, depth: int) -> bytes:
         """What stands for ``value`` in a page's serialisation (by the rules of ``_feed``)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from html import unescape
 from html.parser import HTMLParser
 
 IMG_RE = re.compile(r"<img\b[^>]*>", re.IGNORECASE)
@@ -29,8 +30,16 @@ class _Attributes(HTMLParser):
     handle_startendtag = handle_starttag
 
 
+# The form Markdown writes (every value in double quotes, escaped): read without a parser.
+_MARKDOWN_IMG_RE = re.compile(r'<img((?:\s+[a-zA-Z][a-zA-Z0-9-]*="[^"<>]*")*)\s*/?>\Z')
+_ATTRIBUTE_RE = re.compile(r'([a-zA-Z][a-zA-Z0-9-]*)="([^"]*)"')
+
+
 def _attributes(tag: str) -> dict:
-    parser = _Attributes()
+    plain = _MARKDOWN_IMG_RE.match(tag)
+    if plain is not None:
+        return {name.lower(): unescape(value) for name, value in _ATTRIBUTE_RE.findall(plain.group(1))}
+    parser = _Attributes()  # raw HTML an editor wrote: any quoting
     parser.feed(tag)
     return parser.attrs
 

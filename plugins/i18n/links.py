@@ -35,49 +35,49 @@ def listing(site: Site, groups: list[Group], lang: str) -> list[Entry]:
 
 @dataclass(frozen=True)
 class Switch:
+    """One language in the language switcher (the template leaves out the page's own)."""
+
     code: str
     name: str
     html_lang: str
     url: str
-    current: bool
     translated: bool  # False when it leads to that language's home instead
+
+
+@dataclass(frozen=True)
+class PageLinks:
+    """The links between a page and its translations: the same for every language of the page."""
+
+    alternates: tuple[tuple[str, str], ...]  # (hreflang, url) of each language the page is in
+    x_default: str
+    switcher: tuple[Switch, ...]
 
 
 HOME_KEY = "home"
 
 
-def link_pages(site: Site) -> dict[str, dict]:
-    """For each page URL: alternates, x-default and switcher entries."""
+def link_pages(site: Site) -> dict[str, PageLinks]:
+    """For each page URL: its alternates, x-default and switcher, one object for all its languages."""
     by_key: dict[str, dict[str | None, OutputPage]] = defaultdict(dict)
     for page in site.pages:
         by_key[page.key][page.lang] = page
     homes = by_key[HOME_KEY]
-    links = {}
-    for page in site.pages:
-        if page.lang is None:
-            continue
-        siblings = by_key[page.key]
-        alternates = [(site.language[code].html_lang, p.url) for code, p in siblings.items() if code is not None]
+    shared: dict[str, PageLinks] = {}
+    for key, siblings in by_key.items():
         if None in siblings:  # a language-neutral page for this key (the root chooser)
             x_default = siblings[None].url
         else:
             default = siblings.get(site.default_lang) or next(p for code, p in siblings.items() if code)
             x_default = default.url
-        switcher = []
-        for lang in site.languages:
-            target = siblings.get(lang.code)
-            switcher.append(
-                Switch(
-                    code=lang.code,
-                    name=lang.name,
-                    html_lang=lang.html_lang,
-                    url=(target or homes[lang.code]).url,
-                    current=lang.code == page.lang,
-                    translated=target is not None,
-                )
-            )
-        links[page.url] = {"alternates": alternates, "x_default": x_default, "switcher": switcher}
-    return links
+        shared[key] = PageLinks(
+            alternates=tuple((site.language[code].html_lang, p.url) for code, p in siblings.items() if code is not None),
+            x_default=x_default,
+            switcher=tuple(
+                Switch(lang.code, lang.name, lang.html_lang, (siblings.get(lang.code) or homes[lang.code]).url, lang.code in siblings)
+                for lang in site.languages
+            ),
+        )
+    return {page.url: shared[page.key] for page in site.pages if page.lang is not None}
 
 
 def check_unique_urls(site: Site) -> None:

@@ -160,10 +160,13 @@ def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None) -> Photo
     if digest is None:
         return None
     key = _cache.entry_key(digest, spec)
-    record = cache.lookup(key)
+    record = cache.lookup(key, check_files=False)  # place() stats every file it uses anyway
     if record is None:
         return None
-    return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir)
+    try:
+        return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir)
+    except OSError:  # a file of the entry is missing: the photo goes to the workers, which make it again
+        return None
 
 
 def _work(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None):

@@ -103,8 +103,11 @@ class PhotoCache:
     def entry_dir(self, key: str) -> str:
         return os.path.join(self.path, key)
 
-    def lookup(self, key: str) -> dict | None:
-        """The stored record of an entry whose files are all present, else None."""
+    def lookup(self, key: str, check_files: bool = True) -> dict | None:
+        """The stored record of an entry whose files are all present, else None.
+
+        ``check_files=False``: the record alone, for a caller that meets a missing file itself.
+        """
         folder = self.entry_dir(key)
         try:
             with open(os.path.join(folder, "photo.json"), encoding="utf-8") as handle:
@@ -113,6 +116,8 @@ class PhotoCache:
             return None
         if record.get("version") != ENTRY_VERSION:
             return None
+        if not check_files:
+            return record
         for fmt, width, _height in record["variants"]:
             if not os.path.isfile(os.path.join(folder, variant_file(fmt, width))):
                 return None

@@ -32,6 +32,14 @@ class Photo:
     transparent: bool
     variants: dict[str, tuple[Variant, ...]] = field(default_factory=dict)
 
+    def __fingerprint__(self) -> tuple:
+        """What pages show of it, as plain values: one digest a photo, not one per variant
+        (``contract.fingerprint``; a variant's ``path`` is where this build put it, not shown)."""
+        return (
+            self.source, self.width, self.height, self.transparent,
+            [(fmt, [(v.width, v.height, v.url) for v in rows]) for fmt, rows in self.variants.items()],
+        )
+
     @property
     def formats(self) -> tuple[str, ...]:
         return tuple(self.variants)

@@ -140,8 +140,11 @@ class PressGenerator(SourceGenerator):
                     revised=max((item.revised for item in own), default=None),
                 )
             )
+            by_year: dict[str, list] = {year: [] for year in years}
+            for entry in entries:
+                by_year[entry.item.key.split("/")[1]].append(entry)
             for year in years:
-                in_year = [e for e in entries if e.item.key.split("/")[1] == year]
+                in_year = by_year[year]
                 pages.append(
                     OutputPage(
                         key=f"press:year:{year}",
