@@ -240,3 +240,16 @@ def test_photo_tags_are_read_as_an_html_parser_reads_them():
     ]
     for tag in tags:
         assert _attributes(tag) == parsed(tag), tag
+
+
+def test_paths_in_messages_are_relative_to_the_working_folder_only_inside_it(monkeypatch, tmp_path):
+    import os
+
+    from contract.generator import shown_path
+
+    monkeypatch.chdir(tmp_path)
+    here = str(tmp_path)
+    for path in [f"{here}/content/a.md", "/elsewhere/a.md", f"{here}/../{os.path.basename(here)}/a.md",
+                 "content/a.md", f"{here}x/a.md", f"{here}/.hidden/a.md"]:
+        relative = os.path.relpath(path)
+        assert shown_path(path) == (path if relative.startswith("..") else relative), path

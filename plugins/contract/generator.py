@@ -62,16 +62,21 @@ class Body(Content):
         return super().get_relative_source_path(source_path)
 
 
+def _normal(path: str) -> bool:
+    """Whether ``path`` is absolute and in its normal form (no ``.``, ``..`` or doubled separator)."""
+    return os.path.isabs(path) and (os.sep + ".") not in path and (os.sep * 2) not in path
+
+
 def _normal_below(path: str, root: str) -> bool:
     """Whether ``path`` is absolute, in its normal form, and below ``root`` (which ends with a separator)."""
-    return path.startswith(root) and os.path.isabs(path) and (os.sep + ".") not in path and (os.sep * 2) not in path
+    return path.startswith(root) and _normal(path)
 
 
 def shown_path(full_path: str) -> str:
-    """The path editors see in messages: relative to where they ran make."""
-    here = os.getcwd().rstrip(os.sep) + os.sep
-    if _normal_below(full_path, here):  # what os.path.relpath would give, without its work
-        return full_path[len(here):]
+    """The path editors see in messages: relative to where they ran make, else as it is."""
+    if _normal(full_path):  # what the os.path.relpath rule below gives, without its work
+        here = os.getcwd().rstrip(os.sep) + os.sep
+        return full_path[len(here):] if full_path.startswith(here) else full_path
     relative = os.path.relpath(full_path)
     return full_path if relative.startswith("..") else relative
 
