@@ -195,6 +195,24 @@ def test_a_rebuild_without_changes_encodes_nothing_even_into_an_empty_output(tmp
     assert {name: (out / name).read_bytes() for name in variant_files(out)} == before
 
 
+def test_a_cache_entry_missing_a_file_is_made_again_not_served(tmp_path):
+    sources = three_photos(tmp_path / "src")
+    jobs = [PhotoJob(s, tmp_path / "out", "/img/") for s in sources]
+    first = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    run(jobs, cache=PhotoCache(tmp_path / "cache"))  # the records of the entries are now remembered too
+    for name in variant_files(tmp_path / "out"):
+        (tmp_path / "out" / name).unlink()  # nothing to keep: every file comes from the cache
+    entry = next(p for p in (tmp_path / "cache").iterdir() if p.is_dir() and (p / "photo.json").exists())
+    lost = next(p for p in entry.iterdir() if p.name != "photo.json")
+    lost.unlink()  # removed by hand
+
+    third = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    assert (third.encoded, third.reused, third.problems) == (1, 2, [])
+    assert lost.exists()
+    assert third.photos == first.photos
+    assert all(os.path.isfile(v.path) for photo in third.photos.values() for vs in photo.variants.values() for v in vs)
+
+
 def test_changing_one_photo_re_encodes_only_that_photo_and_changes_its_urls(tmp_path):
     sources = three_photos(tmp_path / "src")
     jobs = [PhotoJob(s, tmp_path / "out", "") for s in sources]

@@ -7,6 +7,7 @@ them in memory, so no compiled ``.mo`` file is ever stale or committed.
 
 from __future__ import annotations
 
+import functools
 import io
 import os
 
@@ -23,6 +24,12 @@ def compile_po(path: str, locale: str) -> Translations:
     write_mo(buffer, catalog)
     buffer.seek(0)
     return Translations(fp=buffer)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _format_date(value, form: str, locale: str) -> str:
+    """Babel's date, remembered: a list shows each item's date on many pages, in every build."""
+    return format_date(value, form, locale=locale)
 
 
 class Catalogs:
@@ -52,7 +59,7 @@ class Catalogs:
 
     # -- dates ---------------------------------------------------------------
     def date(self, lang: str, value, form: str = "long") -> str:
-        return format_date(value, form, locale=self.languages[lang].locale)
+        return _format_date(value, form, self.languages[lang].locale)
 
     def datetime(self, lang: str, value) -> str:
         """Date and 24-hour time: "30 July 2025 14:30", "2025年7月30日 14:30"."""

@@ -160,7 +160,7 @@ def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None) -> Photo
     if digest is None:
         return None
     key = _cache.entry_key(digest, spec)
-    record = cache.lookup(key, check_files=False)  # place() stats every file it uses anyway
+    record = cache.known_record(key)  # place() stats every file it uses anyway
     if record is None:
         return None
     try:

@@ -51,6 +51,23 @@ def variant_file(fmt: str, width: int) -> str:
     return f"{width}.{EXTENSIONS[fmt]}"
 
 
+def _load_json(path: str) -> dict:
+    """A JSON object kept by an earlier run; empty when missing or damaged (only a slower run)."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            value = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _save_json(path: str, value: dict) -> None:
+    temporary = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}")
+    with open(temporary, "w", encoding="utf-8") as handle:
+        json.dump(dict(sorted(value.items())), handle)
+    os.replace(temporary, path)
+
+
 class PhotoCache:
     """A folder of encoded variants (e.g. ``.cache/images``) and this run's counts.
 
@@ -65,16 +82,14 @@ class PhotoCache:
         self.reused = 0
         self._digests: dict | None = None  # path -> [size, mtime_ns, inode, device, digest], loaded on use
         self._seen: dict = {}
+        self._records: dict | None = None  # entry key -> its photo.json, as records.json kept them
+        self._records_seen: dict = {}
 
     # -- the hashes of the photos' bytes, by file identity ---------------------------------------
     def known_digest(self, source: str) -> str | None:
         """The hash of ``source``'s bytes if its file is unchanged since it was remembered."""
         if self._digests is None:
-            try:
-                with open(os.path.join(self.path, "sources.json"), encoding="utf-8") as handle:
-                    self._digests = json.load(handle)
-            except (OSError, ValueError):
-                self._digests = {}
+            self._digests = _load_json(os.path.join(self.path, "sources.json"))
         known = self._digests.get(os.path.abspath(source))
         identity = file_identity(source)
         if known is None or identity is None or known[:4] != identity:
@@ -87,15 +102,26 @@ class PhotoCache:
         if identity is not None and identity == file_identity(source):  # not changed while it was read
             self._seen[os.path.abspath(source)] = [*identity, digest]
 
+    def known_record(self, key: str) -> dict | None:
+        """The record of entry ``key`` without checking its files (a caller that uses them meets a
+        missing one itself): from ``records.json``, where the last run kept those it used, else
+        from the entry's ``photo.json``.  Records never change: an entry's key names its content."""
+        if self._records is None:
+            self._records = _load_json(os.path.join(self.path, "records.json"))
+        record = self._records.get(key)
+        if record is None or record.get("version") != ENTRY_VERSION:
+            record = self.lookup(key, check_files=False)
+        if record is not None:
+            self._records_seen[key] = record
+        return record
+
     def save_digests(self) -> None:
-        """Keep the hashes of the photos this run saw (others are dropped)."""
+        """Keep the hashes of the photos this run saw, and the records it used (others are dropped)."""
         if not self._seen and self._digests is None:
             return
         os.makedirs(self.path, exist_ok=True)
-        temporary = os.path.join(self.path, f".sources.json.{os.getpid()}")
-        with open(temporary, "w", encoding="utf-8") as handle:
-            json.dump(dict(sorted(self._seen.items())), handle)
-        os.replace(temporary, os.path.join(self.path, "sources.json"))
+        _save_json(os.path.join(self.path, "sources.json"), self._seen)
+        _save_json(os.path.join(self.path, "records.json"), self._records_seen)
 
     def __repr__(self):
         return f"PhotoCache({self.path!r}, encoded={self.encoded}, reused={self.reused})"
