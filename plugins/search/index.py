@@ -5,9 +5,10 @@ every language.  The root language chooser, homes, lists, year archives,
 sitemaps, the search pages, feeds and calendars are not items' pages, so they
 are left out: a search lists each item once, not the lists that show it.
 
-What Pagefind reads of a page is a copy made for it in a temporary folder at
-the same relative path (so the result URL is the page's): the page's
-``<main>``, then, for a Chinese page, the same content in the other script:
+What Pagefind reads of a page is a *search document* made for it in a folder
+of its shard, at the same relative path (so the result URL is the page's): the
+page's ``<main>``, then, for a Chinese page, the same content in the other
+script:
 
 * a Traditional Chinese page (``tc``, a language others are derived from):
   converted with ``SC_CONVERSION`` (``hk2sp``), as the ``sc`` site is;
@@ -24,7 +25,9 @@ language only.  Each language's pages are split into shards of about
 indexed by a Pagefind run of its own (side by side, one per core), and the
 browser merges a language's shards; a rebuild runs Pagefind only for the shards
 whose documents changed, so an edit costs one shard, and no run holds a whole
-language in memory.  Pagefind's
+language in memory.  A shard's documents are kept between builds in the cache
+(:class:`KeptDocuments`), so re-indexing it after an edit writes only the
+documents of the pages that changed.  Pagefind's
 extended build segments Chinese: Simplified text into words,
 Traditional text (whose words its dictionary lacks) into characters, so a
 Traditional query also finds pages that hold its characters apart.
@@ -154,20 +157,30 @@ class Documents:
         source_page = self.source_page(page)
         return self.main_of(source_page) if source_page is not None else None
 
-    def quick_digest(self, pages: list[OutputPage], fingerprints: dict) -> bytes | None:
-        """A digest of the render fingerprints of ``pages`` and of the pages they quote, or None.
+    def fingerprint(self, page: OutputPage, fingerprints: dict) -> str | None:
+        """What the document of ``page`` is made of: the render fingerprints of the page and of the
+        page it was converted from (hex), or None when one of them is unknown.
 
-        Equal fingerprints mean equal pages, so equal documents: nothing needs reading.
+        Equal fingerprints mean equal pages, so an equal document: nothing needs reading.
         """
         out = hashlib.blake2b(digest_size=16)
+        for quoted in (page, self.source_page(page)):
+            if quoted is None:
+                continue
+            fingerprint = fingerprints.get(quoted.save_as)
+            if fingerprint is None:
+                return None
+            out.update(quoted.save_as.encode() + fingerprint)
+        return out.hexdigest()
+
+    def quick_digest(self, pages: list[OutputPage], fingerprints: dict) -> bytes | None:
+        """A digest of the documents' fingerprints of ``pages``, or None when one is unknown."""
+        out = hashlib.blake2b(digest_size=16)
         for page in pages:
-            for quoted in (page, self.source_page(page)):
-                if quoted is None:
-                    continue
-                fingerprint = fingerprints.get(quoted.save_as)
-                if fingerprint is None:
-                    return None
-                out.update(quoted.save_as.encode() + fingerprint)
+            fingerprint = self.fingerprint(page, fingerprints)
+            if fingerprint is None:
+                return None
+            out.update(fingerprint.encode())
         return out.digest()
 
     def digest(self, pages: list[OutputPage]) -> bytes:
@@ -198,6 +211,125 @@ class Documents:
                 handle.write(search_document(html_lang, body, self.scripts.other(page.lang, body, self.source_main(page))))
             written += 1
         return written
+
+
+KEPT_DIR = "search"  # <CACHE_PATH>/search/<language>#<n>/: a shard's documents, kept between builds
+
+
+class KeptDocuments:
+    """One shard's search documents, kept between builds in the cache folder, and what they were made of.
+
+    ``<CACHE_PATH>/search/<language>#<n>/`` holds the documents Pagefind read for the shard the
+    last time it was indexed; ``<language>#<n>.json`` beside it (Pagefind reads the folder only)
+    lists them in the order they were made, each with the fingerprint it was written for
+    (``Documents.fingerprint``: its page's render fingerprint, and that of the page it was
+    converted from; None when unknown), and the code fingerprint of the build that wrote them
+    (templates, conversions and settings make a document too).
+
+    Why a kept document can be trusted: the map is removed before the folder is changed, and
+    written again only after every document it lists is in the folder as written for the
+    fingerprint it gives, and Pagefind has read them.  So a map, when there is one, tells the truth
+    about its folder whatever became of the build that wrote it (failed later, killed, committed).
+    The output manifest's record could not: a failed build leaves it as the last committed build
+    wrote it, while the documents it wrote are in the folder.
+
+    A document is reused when the build is incremental (a cold build starts from an empty folder),
+    the map is of this code, it gives the document the page's fingerprint now (never None: a page
+    with no fingerprint is written every time) and the file is there.  Every other document is
+    written, and whatever else the folder held (pages removed, or dealt to another shard) is
+    deleted.
+
+    Pagefind numbers documents in the order the file system lists their files, and some file
+    systems (tmpfs, btrfs; not ext4, which lists them by a hash of their names) list them in the
+    order they were made: the same documents made in another order give another index (measured).
+    So the folder must list its documents as a cold build's would.  When it is to hold the same
+    documents as it does, in the same order (pages edited), the documents that changed are written
+    over their files, which leaves every folder's listing as it is.  Otherwise (pages added,
+    removed or reordered, or nothing trusted) it is made afresh in the order of the shard's pages,
+    as a cold build makes it: reused documents are moved into a new folder, the others written, and
+    the old folder, with whatever is left in it, deleted.  (Making the folders is most of the
+    cost of writing a shard's documents: the in-place path is what makes an edit cheap.)
+    """
+
+    def __init__(self, folder: str, code: str, fingerprints: dict, incremental: bool):
+        self.folder = folder
+        self.map_path = f"{folder}.json"
+        self.code = code
+        self.fingerprints = fingerprints
+        self.incremental = incremental
+        self.made: dict[str, str | None] = {}  # the folder's documents, in order: save_as -> fingerprint
+
+    def _recorded(self) -> dict[str, str]:
+        """The map of the documents in the folder, when this build may reuse them (else empty)."""
+        if not self.incremental:
+            return {}
+        try:
+            with open(self.map_path, encoding="utf-8") as handle:
+                recorded = json.load(handle)
+        except (OSError, ValueError):
+            return {}
+        return recorded.get("documents", {}) if isinstance(recorded, dict) and recorded.get("code") == self.code else {}
+
+    def fill(self, documents: Documents, pages: list[OutputPage]) -> tuple[int, int]:
+        """Make the folder hold the document of each of ``pages``; (documents written, reused)."""
+        recorded = self._recorded()
+        if os.path.exists(self.map_path):
+            os.unlink(self.map_path)  # the folder changes: no map until it is saved again
+        fingerprints = {page.save_as: documents.fingerprint(page, self.fingerprints) for page in pages}
+        present = {rel for rel in fingerprints if rel in recorded and os.path.isfile(os.path.join(self.folder, rel))}
+        reused = {rel for rel in present if fingerprints[rel] is not None and recorded[rel] == fingerprints[rel]}
+        # the documents the folder is to hold, in order (a page with no <main> has none)
+        having = [page.save_as for page in pages if page.save_as in reused or documents.main_of(page) is not None]
+        in_place = bool(recorded) and having == list(recorded) and present.issuperset(having)
+        target = self.folder if in_place else f"{self.folder}.new"
+        if not in_place:
+            shutil.rmtree(target, ignore_errors=True)  # left by a build that was killed
+            os.makedirs(target)
+        written = 0
+        for page in pages:
+            if page.save_as not in reused:
+                written += documents.write(target, [page])  # in place: over its file, no folder changed
+            elif not in_place:
+                moved = os.path.join(target, page.save_as)
+                os.makedirs(os.path.dirname(moved), exist_ok=True)
+                os.rename(os.path.join(self.folder, page.save_as), moved)
+        if not in_place:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            os.rename(target, self.folder)
+        self.made = {rel: fingerprints[rel] for rel in having}
+        return written, len(reused)
+
+    def save(self) -> None:
+        """Record what the folder holds, once Pagefind has read it (see the class's docstring)."""
+        temporary = f"{self.map_path}.new"
+        with open(temporary, "w", encoding="utf-8") as handle:
+            json.dump({"code": self.code, "documents": self.made}, handle, separators=(",", ":"))
+        os.replace(temporary, self.map_path)
+
+
+def kept_documents_root(state) -> str | None:
+    """Where shards' documents are kept: ``search/`` beside the output manifest (None: not kept,
+    as without ``INCREMENTAL_OUTPUT`` or in ``make check``, where each shard's are in a temporary folder)."""
+    if state is None or not state.manifest_path:
+        return None
+    return os.path.join(os.path.dirname(state.manifest_path), KEPT_DIR)
+
+
+def prune_kept_documents(root: str, keys: set[str]) -> None:
+    """Delete from ``root`` all but the folders and maps of the shards ``keys``: shards a language
+    no longer has (its pages became fewer), and what a killed build left."""
+    wanted = keys | {f"{key}.json" for key in keys}
+    try:
+        entries = list(os.scandir(root))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        if entry.name in wanted:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            os.unlink(entry.path)
 
 
 def pagefind_executable() -> str:
@@ -278,8 +410,10 @@ class _Shard:
 
     def __init__(self, lang, name: str, number: int, pages: list[OutputPage]):
         self.lang, self.name, self.number, self.pages = lang, name, number, pages
+        self.key = f"{name}#{number}"  # in the record, and the name of its kept documents' folder
         self.dir = shard_dir(number)
         self.digest = self.quick = None
+        self.kept: KeptDocuments | None = None  # None: its documents go into a temporary folder
 
 
 def index_site(site: Site, output: str, settings, state=None) -> None:
@@ -292,7 +426,8 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     folder's ``pagefind-entry.json`` lists its languages).  ``/pagefind/shards.json`` tells the
     search page how many shards its language has; the browser merges them (``mergeIndex``), loading
     the WebAssembly once.  In a rebuild, a shard whose documents are all unchanged keeps its files
-    from the last build instead of being indexed again: an edit re-indexes one shard.
+    from the last build instead of being indexed again: an edit re-indexes one shard, and writes
+    only the documents of that shard whose pages changed (:class:`KeptDocuments`).
     """
     started = time.perf_counter()
     conversion = settings.get("SC_CONVERSION", "hk2sp")
@@ -304,6 +439,8 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     earlier_shards = previous.get("shards", {})
     record: dict[str, dict] = {}  # "<language>#<number>" -> what the next build needs to know
     counts: dict[str, int] = {}
+    kept_root = kept_documents_root(state)
+    keys: set[str] = set()
     todo: list[_Shard] = []
     for lang in site.languages:
         pages = [page for page in site.pages if indexed(page) and page.lang == lang.code]
@@ -314,7 +451,8 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
         counts[name] = len(parts)
         for number, part in enumerate(parts):
             shard = _Shard(lang, name, number, part)
-            earlier = earlier_shards.get(f"{name}#{number}")
+            keys.add(shard.key)
+            earlier = earlier_shards.get(shard.key)
             # Fast: the same pages with the same render fingerprints as last time (nothing to read).
             shard.quick = documents.quick_digest(part, state.fingerprints) if state is not None else None
             if shard.quick is not None and earlier and earlier.get("quick") == shard.quick:
@@ -326,10 +464,14 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
             ):
                 for rel in earlier["files"]:
                     state.keep(f"{BUNDLE_DIR}/{rel}")
-                record[f"{name}#{number}"] = {**earlier, "quick": shard.quick}
+                record[shard.key] = {**earlier, "quick": shard.quick}
                 documents.forget(part)
             else:
+                if kept_root is not None:
+                    shard.kept = KeptDocuments(os.path.join(kept_root, shard.key), state.code, state.fingerprints, state.incremental)
                 todo.append(shard)
+    if kept_root is not None:
+        prune_kept_documents(kept_root, keys)
     top = previous.get("_top")
     if todo:
         from contract.workers import workers
@@ -351,11 +493,11 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
                     fix="run the build again; if it fails again, check that the pagefind packages of requirements.txt are installed.",
                 )
                 return
-            written, files, language_entry, top = result
-            if language_entry["page_count"] != written:
-                site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {written} {shard.lang.label} pages given to it.")
+            given, files, language_entry, top = result
+            if language_entry["page_count"] != given:
+                site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {given} {shard.lang.label} pages given to it.")
                 return
-            record[f"{shard.name}#{shard.number}"] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry}
+            record[shard.key] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry}
     if not record or top is None:
         return
     _write_entries(bundle, record, counts, top)
@@ -399,20 +541,26 @@ async def _index_shards(documents: Documents, todo: list[_Shard], bundle: str, l
 
 
 async def _index_shard(documents: Documents, shard: _Shard, bundle: str):
-    """Index one shard into ``bundle``: (documents written, its files, its language's entry, the entry's other keys)."""
+    """Index one shard into ``bundle``: (documents indexed, its files, its language's entry, the entry's other keys)."""
     with tempfile.TemporaryDirectory(prefix="search-") as folder:
-        copies = os.path.join(folder, "pages")
         own_bundle = os.path.join(folder, "bundle")
         started = time.perf_counter()
         if shard.digest is None:
             shard.digest = documents.digest(shard.pages)
-        written = documents.write(copies, shard.pages)
+        if shard.kept is not None:
+            copies = shard.kept.folder
+            written, reused = shard.kept.fill(documents, shard.pages)
+        else:
+            copies = os.path.join(folder, "pages")
+            written, reused = documents.write(copies, shard.pages), 0
         documents.forget(shard.pages)
         wrote = time.perf_counter()
         await run_pagefind(copies, own_bundle)
+        if shard.kept is not None:
+            shard.kept.save()
         logger.info(
-            "search: %s shard %d: %d documents written in %.1f s, indexed by Pagefind in %.1f s",
-            shard.lang.code, shard.number + 1, written, wrote - started, time.perf_counter() - wrote,
+            "search: %s shard %d: %d documents written (%d kept from the last build) in %.2f s, indexed by Pagefind in %.1f s",
+            shard.lang.code, shard.number + 1, written, reused, wrote - started, time.perf_counter() - wrote,
         )
         with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             own_entry = json.load(handle)
@@ -428,7 +576,7 @@ async def _index_shard(documents: Documents, shard: _Shard, bundle: str):
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.move(source, target)
                 files.append(shard.dir + rel)
-    return written, sorted(files), language_entry, own_entry
+    return written + reused, sorted(files), language_entry, own_entry
 
 
 def index_build(pelican) -> None:
