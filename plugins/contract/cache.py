@@ -71,17 +71,11 @@ class KeyedCache:
             self.misses += 1
         return value
 
-    def has(self, data: bytes) -> bool:
-        return self.has_key(self.key(data))
-
     def has_key(self, key: bytes) -> bool:
         return key in self._new or key in self._old
 
-    def put(self, data: bytes, value) -> None:
-        """Store a value computed elsewhere (a worker process) for ``data``."""
-        self.put_keyed(self.key(data), value)
-
     def put_keyed(self, key: bytes, value) -> None:
+        """Store a value computed elsewhere (a worker process) for the bytes whose ``key`` this is."""
         self._new[key] = value
         self.misses += 1
 
