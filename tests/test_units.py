@@ -253,3 +253,25 @@ def test_paths_in_messages_are_relative_to_the_working_folder_only_inside_it(mon
                  "content/a.md", f"{here}x/a.md", f"{here}/.hidden/a.md"]:
         relative = os.path.relpath(path)
         assert shown_path(path) == (path if relative.startswith("..") else relative), path
+
+
+def test_a_cache_is_written_again_only_when_what_it_holds_changed(tmp_path):
+    import os
+
+    from contract.cache import KeyedCache
+
+    path = str(tmp_path / "cache.pickle")
+    first = KeyedCache(path, "v")
+    first.get(b"a", lambda: "A")
+    first.save()
+    written = os.stat(path).st_mtime_ns
+
+    same = KeyedCache(path, "v")
+    assert same.get(b"a", lambda: "never") == "A"
+    os.utime(path, ns=(written - 10**9, written - 10**9))
+    same.save()  # the same entries: nothing to write
+    assert os.stat(path).st_mtime_ns == written - 10**9
+
+    fewer = KeyedCache(path, "v")  # a build that no longer uses "a": the entry is dropped
+    fewer.save()
+    assert KeyedCache(path, "v").get(b"a", lambda: "made again") == "made again"

@@ -100,7 +100,8 @@ class KeyedCache:
         return key, data
 
     def save(self) -> None:
-        if not self.path:
+        """Write the entries this build used (and the files it hashed), unless the saved cache is exactly that."""
+        if not self.path or (self.misses == 0 and self._new.keys() == self._old.keys() and self._files_new == self._files_old):
             return
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         temporary = f"{self.path}.{os.getpid()}"
