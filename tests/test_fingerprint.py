@@ -118,3 +118,27 @@ def test_a_rebuild_replaces_a_file_by_a_folder_and_removes_what_is_gone(tmp_path
     assert not (final / "en" / "old").exists()  # its file deleted, then its empty folder
     assert counts == {"written": 1, "unchanged": 0, "deleted": 1}  # the file in the way went with the write
     assert not staging.exists()
+
+
+def test_each_digest_is_of_its_value_alone_though_picklers_are_reused():
+    # picklers are reused between digests: a dump that failed half-way must not leak into the next
+    class Opaque:
+        pass
+
+    fingerprinter = Fingerprinter()
+    assert fingerprinter.digest("first") == _digest("first")
+    for _ in range(3):
+        with pytest.raises(Unfingerprintable):
+            fingerprinter.digest({"a": [1, "x", Opaque()]})
+    assert fingerprinter.digest({"a": [1, "x"]}) == _digest({"a": [1, "x"]})
+    assert fingerprinter.digest("first") == _digest("first")
+
+
+def test_dates_count_with_their_time_zone():
+    from zoneinfo import ZoneInfo
+
+    hong_kong = dt.datetime(2025, 7, 30, 14, 30, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+    assert _digest(hong_kong) == _digest(dt.datetime(2025, 7, 30, 14, 30, tzinfo=ZoneInfo("Asia/Hong_Kong")))
+    assert _digest(hong_kong) != _digest(dt.datetime(2025, 7, 30, 14, 30, tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert _digest(hong_kong) != _digest(dt.datetime(2025, 7, 30, 14, 30))
+    assert _digest(hong_kong) != _digest(hong_kong.replace(minute=31))
