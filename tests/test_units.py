@@ -1,6 +1,7 @@
 """Unit tests of the plugins' logic, without a build."""
 
 import datetime as dt
+import os
 
 import pytest
 
@@ -275,3 +276,57 @@ def test_a_cache_is_written_again_only_when_what_it_holds_changed(tmp_path):
     fewer = KeyedCache(path, "v")  # a build that no longer uses "a": the entry is dropped
     fewer.save()
     assert KeyedCache(path, "v").get(b"a", lambda: "made again") == "made again"
+
+
+# -- compiled templates kept between builds -----------------------------------------
+def _template_env(folder, settings, **filters):
+    from jinja2 import Environment, FileSystemLoader
+
+    from contract.cache import keep_compiled_templates
+
+    env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
+    env.filters.update(filters)
+    keep_compiled_templates(env, settings, "pages")
+    compiled = []
+    original = env.compile
+
+    def counting(source, name=None, filename=None, raw=False, defer_init=False):
+        compiled.append(name)
+        return original(source, name, filename, raw, defer_init)
+
+    env.compile = counting
+    return env, compiled
+
+
+def test_compiled_templates_are_loaded_by_the_next_build_and_compiled_again_when_changed(tmp_path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("<p>{{ text|shout }}</p>")
+    settings = {"CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / "cache")}
+    first, compiled = _template_env(tmp_path / "t", settings, shout=str.upper)
+    assert first.get_template("page.html").render(text="a") == "<p>A</p>" and compiled == ["page.html"]
+    second, compiled = _template_env(tmp_path / "t", settings, shout=str.upper)
+    assert second.get_template("page.html").render(text="b") == "<p>B</p>" and compiled == []
+    (tmp_path / "t" / "page.html").write_text("<b>{{ text|shout }}</b>")
+    third, compiled = _template_env(tmp_path / "t", settings, shout=str.upper)
+    assert third.get_template("page.html").render(text="c") == "<b>C</b>" and compiled == ["page.html"]
+
+
+def test_compiled_templates_of_another_environment_are_not_loaded_and_are_removed(tmp_path):
+    (tmp_path / "t").mkdir()
+    (tmp_path / "t" / "page.html").write_text("{{ text }}")
+    settings = {"CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path / "cache")}
+    (tmp_path / "cache" / "templates" / "redirects-0").mkdir(parents=True)  # another use's folder stays
+    env, compiled = _template_env(tmp_path / "t", settings)
+    env.get_template("page.html")
+    old = set(os.listdir(tmp_path / "cache" / "templates"))
+    env, compiled = _template_env(tmp_path / "t", settings, shout=str.upper)  # a filter more: compiled again
+    env.get_template("page.html")
+    assert compiled == ["page.html"]
+    now = set(os.listdir(tmp_path / "cache" / "templates"))
+    assert "redirects-0" in now and len(now) == 2 and not (old - {"redirects-0"}) & now
+
+
+def test_compiled_templates_are_not_kept_without_the_content_cache(tmp_path):
+    (tmp_path / "t").mkdir()
+    env, _compiled = _template_env(tmp_path / "t", {"CACHE_CONTENT": False, "CACHE_PATH": str(tmp_path / "cache")})
+    assert env.bytecode_cache is None and not (tmp_path / "cache").exists()

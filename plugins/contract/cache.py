@@ -19,6 +19,7 @@ import hashlib
 import logging
 import os
 import pickle
+import shutil
 import time
 
 logger = logging.getLogger(__name__)
@@ -108,3 +109,63 @@ class KeyedCache:
         with open(temporary, "wb") as handle:
             pickle.dump((self.fingerprint, self._new, self._files_new), handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, self.path)
+
+
+TEMPLATES_DIR = "templates"  # <CACHE_PATH>/templates/<use>-<environment signature>/: compiled templates
+
+
+def _environment_signature(env) -> str:
+    """A short name for what a template's compiled code depends on besides its source.
+
+    Jinja keys a compiled template on its name and checks its source's hash and the Python
+    version; the environment's syntax options, extensions, filters and tests (a filter's name is
+    checked when the template is compiled) are named here, so that a compiled template is only
+    ever loaded by an environment that would compile it the same way.
+    """
+    import jinja2
+
+    def name(value) -> str:
+        return getattr(value, "__qualname__", None) or repr(value) if callable(value) else repr(value)
+
+    options = [
+        jinja2.__version__,
+        *(repr(getattr(env, option)) for option in (
+            "block_start_string", "block_end_string", "variable_start_string", "variable_end_string",
+            "comment_start_string", "comment_end_string", "line_statement_prefix", "line_comment_prefix",
+            "trim_blocks", "lstrip_blocks", "newline_sequence", "keep_trailing_newline", "optimized",
+        )),
+        name(env.autoescape),
+        name(env.finalize),
+        *sorted(env.extensions),
+        *sorted(env.filters),
+        "|",
+        *sorted(env.tests),
+    ]
+    return hashlib.sha256("\n".join(options).encode()).hexdigest()[:16]
+
+
+def keep_compiled_templates(env, settings, use: str) -> None:
+    """Keep ``env``'s compiled templates between builds, under ``CACHE_PATH``, when content is cached.
+
+    Compiling the theme's templates costs a build more than rendering a few pages does; a
+    rebuild loads them instead (Jinja's own ``FileSystemBytecodeCache``: a template whose source
+    changed is compiled again).  Call it once the environment's filters and tests are all in
+    place.  ``use`` names the environment (``"pages"``); its folders of other signatures (older
+    code, another Jinja) are removed.
+    """
+    if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
+        return
+    from jinja2 import FileSystemBytecodeCache
+
+    parent = os.path.join(settings["CACHE_PATH"], TEMPLATES_DIR)
+    name = f"{use}-{_environment_signature(env)}"
+    folder = os.path.join(parent, name)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        for other in os.listdir(parent):
+            if other.startswith(f"{use}-") and other != name:
+                shutil.rmtree(os.path.join(parent, other), ignore_errors=True)
+    except OSError as error:  # no cache is only a slower build
+        logger.info("compiled templates not kept: %s", error)
+        return
+    env.bytecode_cache = FileSystemBytecodeCache(folder, "%s.jinja")

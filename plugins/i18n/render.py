@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from jinja2 import pass_context
 from pelican.generators import Generator
 
+from contract.cache import keep_compiled_templates
 from contract.fingerprint import Fingerprinter, Unfingerprintable
 from contract.workers import map_forked
 from contract.model import OutputPage, Site
@@ -49,6 +50,7 @@ class SiteRenderer(Generator):
         self.links: dict = {}
         self.feeds: dict = {}
         self._install_template_helpers()
+        keep_compiled_templates(self.env, self.settings, "pages")  # compiling costs more than a few pages
 
     # -- stage 1: the pages of every language --------------------------------
     def plan(self, generators) -> None:
