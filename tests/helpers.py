@@ -40,9 +40,11 @@ class Build:
         return sorted(self.output.rglob("*.html"))
 
 
-def build(content: Path, output: Path, *settings: str, cache: Path | None = None, env=None) -> Build:
-    """Run the project's build (as `make html` does) on ``content``."""
+def build(content: Path, output: Path, *settings: str, cache: Path | None = None, env=None, verbose: bool = False) -> Build:
+    """Run the project's build (as `make html` does) on ``content``; ``verbose``: INFO lines too (``-v``)."""
     command = [*PELICAN, str(content), "-s", str(ROOT / "pelicanconf.py"), "-o", str(output), "--log-handler", "plain"]
+    if verbose:
+        command.append("-v")
     overrides = list(settings)
     overrides.append(f'CACHE_PATH="{cache or output.parent / "cache"}"')
     command += ["-e", *overrides]  # one -e: Pelican keeps only the last -e given

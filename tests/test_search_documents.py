@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -228,9 +229,9 @@ class FixtureSite:
         self.output, self.cache = work / "output", work / "cache"
         self.kept = self.cache / "search"
 
-    def rebuild(self, output: Path | None = None, cache: Path | None = None):
+    def rebuild(self, output: Path | None = None, cache: Path | None = None, verbose: bool = False):
         result = build(self.content, output or self.output, *FIXTURE_SETTINGS, cache=cache or self.cache,
-                       env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
+                       env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)), verbose=verbose)
         assert result.returncode == 0, result.text
         return result
 
@@ -307,3 +308,22 @@ def test_a_cold_build_empties_the_kept_folders(fixture):
     after = fixture.documents()
     assert "en#0/stray.html" not in after and not (fixture.kept / "en#9").exists()
     assert rewritten(before, after) == sorted(after)
+
+
+STARTED_RE = re.compile(r"search: (\w+) shard \d+: Pagefind started; languages not yet written: (.*)")
+
+
+def test_a_rebuild_starts_pagefind_on_a_language_as_soon_as_its_pages_are_written(fixture):
+    fixture.edit("press/2024/alpha.en.md", "A sentence added by an editor.", "A sentence an editor changed.")
+    started = STARTED_RE.findall(fixture.rebuild(verbose=True).text)
+    assert started == [("en", "tc, sc")]  # the English shard, while the Chinese pages are still to render
+    fixture.edit("press/2025/delta.tc.md", "Title: ", "Title: 更新：")
+    started = STARTED_RE.findall(fixture.rebuild(verbose=True).text)
+    assert started == [("tc", "sc"), ("sc", "none")]  # Simplified quotes the Traditional pages: after them
+
+
+def test_a_cold_build_starts_pagefind_once_every_language_is_written(fixture):
+    cold = fixture.work / "cold-started"
+    started = STARTED_RE.findall(fixture.rebuild(cold / "output", cold / "cache", verbose=True).text)
+    assert {lang for lang, _waiting in started} == {"en", "tc", "sc"}
+    assert {waiting for _lang, waiting in started} == {"none"}

@@ -103,6 +103,21 @@ class _ErrorCounter(logging.Handler):
         self.count += 1
 
 
+def _plain_handler() -> logging.Handler | None:
+    """With ``--log-handler plain`` Pelican installs no handler, and relies on logging's last resort
+    (warnings and errors, printed as they are).  The error counter the build adds would silence that
+    last resort, and ``-v`` would show nothing more; so, for the build, records of the level Pelican
+    was asked for (``-v``: INFO) are printed as they are to stderr.  None when a handler is there."""
+    root = logging.getLogger()
+    if root.handlers:
+        return None
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(min(logging.WARNING, logging.getLogger("pelican").getEffectiveLevel()))
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    root.addHandler(handler)
+    return handler
+
+
 class _StageTimer:
     """Seconds spent in each stage, logged at INFO level (``pelican -v`` shows them)."""
 
@@ -182,6 +197,7 @@ class SiteBuild(Pelican):
             self.output_path = self.settings["OUTPUT_PATH"] = final
             self._report_unchanged(state.previous_build.summary, final, started)
             return
+        shown = _plain_handler()
         counter = _ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
@@ -191,6 +207,8 @@ class SiteBuild(Pelican):
             raise
         finally:
             logging.getLogger().removeHandler(counter)
+            if shown is not None:
+                logging.getLogger().removeHandler(shown)
             self.output_path = self.settings["OUTPUT_PATH"] = final
 
         if check_only:

@@ -15,7 +15,9 @@
 
 from pelican import signals
 
-from .index import index_build
+from i18n import language_written
+
+from .index import index_build, index_language
 from .pages import SearchPages
 
 
@@ -25,4 +27,5 @@ def _generators(pelican):
 
 def register():
     signals.get_generators.connect(_generators)
+    language_written.connect(index_language)
     signals.finalized.connect(index_build)

@@ -35,20 +35,20 @@ Traditional query also finds pages that hold its characters apart.
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import time
 from html import escape
 
 from contract.model import OutputPage, Site
 
-from .pages import site_of_build
+from .pages import search_of_build
 
 logger = logging.getLogger(__name__)
 
@@ -342,26 +342,49 @@ def pagefind_executable() -> str:
     return str(executable)
 
 
-async def run_pagefind(folder: str, bundle: str) -> None:
-    """Index the HTML files of ``folder`` into the bundle folder ``bundle``.
+class PagefindRun:
+    """One Pagefind process indexing the HTML files of ``folder`` into the bundle folder ``bundle``.
 
     The binary runs as its command-line tool, not through the Python package's service: the
     service reads its answers from the same pipe the binary prints warnings to, and a warning
     arriving at the wrong moment breaks the exchange (it failed so once in this project's benchmark
-    runs, with a JSONDecodeError).
+    runs, with a JSONDecodeError).  What it prints goes to a file (a pipe nobody reads while the
+    build goes on could fill and stop it).  Raises ImportError when Pagefind is not installed.
     """
-    command = [pagefind_executable(), "--site", folder, "--output-path", bundle, "--quiet"]
-    for selector in EXCLUDED:
-        command += ["--exclude-selectors", selector]
-    process = await asyncio.create_subprocess_exec(*command, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.STDOUT)
-    try:
-        output, _ = await process.communicate()
-    except asyncio.CancelledError:  # the time limit: do not leave it running
-        process.kill()
-        raise
-    if process.returncode != 0:
-        said = " ".join(output.decode("utf-8", "replace").split())[-300:]
-        raise RuntimeError(f"pagefind exited with status {process.returncode}: {said}")
+
+    def __init__(self, folder: str, bundle: str, said: str):
+        command = [pagefind_executable(), "--site", folder, "--output-path", bundle, "--quiet"]
+        for selector in EXCLUDED:
+            command += ["--exclude-selectors", selector]
+        self.started = time.perf_counter()
+        self._said = open(said, "w+b")  # noqa: SIM115 - closed by wait() or kill()
+        self.process = subprocess.Popen(command, stdout=self._said, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+
+    def done(self) -> bool:
+        return self.process.poll() is not None
+
+    def overdue(self) -> bool:
+        return time.perf_counter() - self.started >= PAGEFIND_TIMEOUT
+
+    def wait(self) -> None:
+        """Wait for the end (at most ``PAGEFIND_TIMEOUT`` from the start); RuntimeError if it failed."""
+        try:
+            self.process.wait(timeout=max(0.0, PAGEFIND_TIMEOUT - (time.perf_counter() - self.started)))
+        except subprocess.TimeoutExpired:
+            self.kill()
+            raise TimeoutError(f"pagefind ran for more than {PAGEFIND_TIMEOUT} s") from None
+        self._said.seek(0)
+        output = self._said.read()
+        self._said.close()
+        if self.process.returncode != 0:
+            said = " ".join(output.decode("utf-8", "replace").split())[-300:]
+            raise RuntimeError(f"pagefind exited with status {self.process.returncode}: {said}")
+
+    def kill(self) -> None:
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+        self._said.close()
 
 
 class _Reader:
@@ -414,10 +437,14 @@ class _Shard:
         self.dir = shard_dir(number)
         self.digest = self.quick = None
         self.kept: KeptDocuments | None = None  # None: its documents go into a temporary folder
+        self.folder = ""  # where its documents are
+        self.written = self.reused = 0  # documents written for this build, and kept from the last
+        self.writing = 0.0  # seconds spent writing them
+        self.run: PagefindRun | None = None
 
 
-def index_site(site: Site, output: str, settings, state=None) -> None:
-    """Write ``output``/pagefind/ for the pages of ``site`` written into ``output`` (the staging folder).
+class Indexing:
+    """The search index of one build: shards started as their pages are written, finished on ``finalized``.
 
     Each language's pages are split into shards of about ``SEARCH_SHARD_SIZE`` documents; each
     shard is indexed by a Pagefind run of its own, side by side (one per core, ``BUILD_WORKERS``),
@@ -428,30 +455,72 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
     the WebAssembly once.  In a rebuild, a shard whose documents are all unchanged keeps its files
     from the last build instead of being indexed again: an edit re-indexes one shard, and writes
     only the documents of that shard whose pages changed (:class:`KeptDocuments`).
+
+    ``start(lang)`` is called when a language's pages are all written (``i18n`` renders the
+    languages in order, and a language converted from another comes after it).  In a rebuild it
+    starts Pagefind for that language's changed shards at once, so that Pagefind, a process of
+    its own, indexes on the other core while the build goes on with the other languages; a cold
+    build starts every shard at the end, as before (its pages are rendered on every core already,
+    and Pagefind runs beside render workers would raise the build's peak memory).  Everything but
+    Pagefind runs in the build's own thread.  :meth:`finish` starts what is left, waits for
+    every run and writes what the search page and the next build read.
     """
-    started = time.perf_counter()
-    conversion = settings.get("SC_CONVERSION", "hk2sp")
-    scripts = Scripts(site.languages, conversion, settings.get("SEARCH_TC_CONVERSION"))
-    size = int(settings.get("SEARCH_SHARD_SIZE", 500))
-    bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
-    documents = Documents(site, _Reader(output, state), scripts)
-    previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
-    earlier_shards = previous.get("shards", {})
-    record: dict[str, dict] = {}  # "<language>#<number>" -> what the next build needs to know
-    counts: dict[str, int] = {}
-    kept_root = kept_documents_root(state)
-    keys: set[str] = set()
-    todo: list[_Shard] = []
-    for lang in site.languages:
-        pages = [page for page in site.pages if indexed(page) and page.lang == lang.code]
+
+    def __init__(self, site: Site, output: str, settings, state=None):
+        from contract.workers import workers
+
+        self.started = time.perf_counter()
+        self.site, self.state = site, state
+        self.early = state is not None and state.incremental
+        conversion = settings.get("SC_CONVERSION", "hk2sp")
+        self.size = int(settings.get("SEARCH_SHARD_SIZE", 500))
+        self.limit = workers(settings)
+        self.bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
+        self.documents = Documents(site, _Reader(output, state), Scripts(site.languages, conversion, settings.get("SEARCH_TC_CONVERSION")))
+        self.previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
+        self.record: dict[str, dict] = {}  # "<language>#<number>" -> what the next build needs to know
+        self.counts: dict[str, int] = {}
+        self.kept_root = kept_documents_root(state)
+        self.keys: set[str] = set()
+        self.todo: list[_Shard] = []  # shards indexed by this build, in order
+        self._planned: set[str] = set()  # languages whose shards are decided
+        self._written: set[str] = set()  # languages whose pages are all written
+        self._queue: list[_Shard] = []  # documents written, Pagefind not started yet
+        self._running: list[_Shard] = []
+        self._temporary = tempfile.mkdtemp(prefix="search-")
+        self.missing = False  # Pagefind is not installed
+
+    # -- as languages are written ------------------------------------------------------------
+    def written(self, lang_code: str) -> None:
+        """Every page of ``lang_code`` is written."""
+        self._written.add(lang_code)
+        self.start(lang_code)
+
+    def start(self, lang_code: str | None = None) -> None:
+        """Decide the shards of language ``lang_code`` (None: every language not yet decided) and
+        write their documents; in a rebuild, start Pagefind for them."""
+        for lang in self.site.languages:
+            if lang.code in self._planned or (lang_code is not None and lang.code != lang_code):
+                continue
+            if lang_code is not None and lang.derived_from and lang.derived_from not in self._written:
+                continue  # its documents quote the pages of the language it comes from: at the end
+            self._planned.add(lang.code)
+            self._plan(lang)
+        if self.early or lang_code is None:
+            self._launch()
+
+    def _plan(self, lang) -> None:
+        state, documents = self.state, self.documents
+        pages = [page for page in self.site.pages if indexed(page) and page.lang == lang.code]
         if not pages:
-            continue
+            return
         name = _html_lang_key(lang.html_lang)
-        parts = shards(pages, size)
-        counts[name] = len(parts)
+        parts = shards(pages, self.size)
+        self.counts[name] = len(parts)
+        earlier_shards = self.previous.get("shards", {})
         for number, part in enumerate(parts):
             shard = _Shard(lang, name, number, part)
-            keys.add(shard.key)
+            self.keys.add(shard.key)
             earlier = earlier_shards.get(shard.key)
             # Fast: the same pages with the same render fingerprints as last time (nothing to read).
             shard.quick = documents.quick_digest(part, state.fingerprints) if state is not None else None
@@ -464,28 +533,118 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
             ):
                 for rel in earlier["files"]:
                     state.keep(f"{BUNDLE_DIR}/{rel}")
-                record[shard.key] = {**earlier, "quick": shard.quick}
+                self.record[shard.key] = {**earlier, "quick": shard.quick}
                 documents.forget(part)
-            else:
-                if kept_root is not None:
-                    shard.kept = KeptDocuments(os.path.join(kept_root, shard.key), state.code, state.fingerprints, state.incremental)
-                todo.append(shard)
-    if kept_root is not None:
-        prune_kept_documents(kept_root, keys)
-    top = previous.get("_top")
-    if todo:
-        from contract.workers import workers
+                continue
+            self.todo.append(shard)
+            self._queue.append(shard)
 
+    def _write_documents(self, shard: _Shard) -> None:
+        """Write the documents of a shard about to be indexed (the pages it read are then forgotten)."""
+        if shard.folder:
+            return
+        began = time.perf_counter()
+        if shard.digest is None:
+            shard.digest = self.documents.digest(shard.pages)
+        if self.kept_root is not None:
+            state = self.state
+            shard.kept = KeptDocuments(os.path.join(self.kept_root, shard.key), state.code, state.fingerprints, state.incremental)
+            shard.folder = shard.kept.folder
+            shard.written, shard.reused = shard.kept.fill(self.documents, shard.pages)
+        else:
+            shard.folder = os.path.join(self._temporary, shard.key, "pages")
+            shard.written, shard.reused = self.documents.write(shard.folder, shard.pages), 0
+        self.documents.forget(shard.pages)
+        shard.writing = time.perf_counter() - began
+
+    def _launch(self) -> None:
+        """Start Pagefind for queued shards while fewer than ``limit`` run."""
+        while self._queue and len(self._running) < self.limit and not self.missing:
+            shard = self._queue[0]
+            self._write_documents(shard)
+            folder = os.path.join(self._temporary, shard.key)
+            os.makedirs(folder, exist_ok=True)
+            try:
+                shard.run = PagefindRun(shard.folder, os.path.join(folder, "bundle"), os.path.join(folder, "said.txt"))
+            except ImportError:
+                self.missing = True
+                return
+            self._queue.pop(0)
+            self._running.append(shard)
+            waiting = [lang.code for lang in self.site.languages if lang.code not in self._written]
+            logger.info("search: %s shard %d: Pagefind started; languages not yet written: %s",
+                        shard.lang.code, shard.number + 1, ", ".join(waiting) or "none")
+
+    # -- at the end ------------------------------------------------------------------------------
+    def finish(self) -> None:
+        """Start what is left, wait for Pagefind, then write what the search page and the next build read."""
         try:
-            results = asyncio.run(_index_shards(documents, todo, bundle, workers(settings)))
-        except ImportError:
+            self.start(None)
+            if self.kept_root is not None:
+                prune_kept_documents(self.kept_root, self.keys)
+            results: dict[str, object] = {}
+            while self._running:
+                # ended, or out of time (its wait() then stops it with a TimeoutError)
+                finished = [shard for shard in self._running if shard.run.done() or shard.run.overdue()]
+                if not finished:
+                    time.sleep(0.02)
+                    continue
+                for shard in finished:
+                    self._running.remove(shard)
+                    try:
+                        shard.run.wait()
+                        results[shard.key] = self._collect(shard)
+                    except (OSError, RuntimeError, ValueError, KeyError) as error:  # TimeoutError is an OSError
+                        results[shard.key] = error
+                self._launch()
+            self._report(results)
+        finally:
+            self.abandon()
+
+    def abandon(self) -> None:
+        """Stop any Pagefind still running and remove the temporary folders (a failed build calls it)."""
+        for shard in self._running:
+            shard.run.kill()
+        self._running, self._queue = [], []
+        shutil.rmtree(self._temporary, ignore_errors=True)
+
+    def _collect(self, shard: _Shard):
+        """A shard Pagefind indexed: its files moved into the bundle; (documents, files, language entry, other keys)."""
+        if shard.kept is not None:
+            shard.kept.save()
+        logger.info(
+            "search: %s shard %d: %d documents written (%d kept from the last build) in %.2f s, indexed by Pagefind in %.1f s",
+            shard.lang.code, shard.number + 1, shard.written, shard.reused, shard.writing, time.perf_counter() - shard.run.started,
+        )
+        own_bundle = os.path.join(self._temporary, shard.key, "bundle")
+        with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
+            own_entry = json.load(handle)
+        (language_entry,) = own_entry.pop("languages").values()
+        files = []
+        for dirpath, _dirs, names in os.walk(own_bundle):
+            for file_name in names:
+                source = os.path.join(dirpath, file_name)
+                rel = os.path.relpath(source, own_bundle).replace(os.sep, "/")
+                if rel == "pagefind-entry.json" or (shard.dir and not SHARD_FILE_RE.match(rel)):
+                    continue
+                target = os.path.join(self.bundle, shard.dir, rel)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                shutil.move(source, target)
+                files.append(shard.dir + rel)
+        return shard.written + shard.reused, sorted(files), language_entry, own_entry
+
+    def _report(self, results: dict) -> None:
+        site, state, record, counts, todo = self.site, self.state, self.record, self.counts, self.todo
+        top = self.previous.get("_top")
+        if self.missing:
             site.log.error(
                 "search",
                 "Pagefind is not installed, so the site cannot be indexed for search.",
                 fix="install the pinned requirements: .venv/bin/pip install -r requirements.txt.",
             )
             return
-        for shard, result in zip(todo, results):
+        for shard in todo:
+            result = results[shard.key]
             if isinstance(result, BaseException):
                 site.log.error(
                     "search",
@@ -498,20 +657,20 @@ def index_site(site: Site, output: str, settings, state=None) -> None:
                 site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {given} {shard.lang.label} pages given to it.")
                 return
             record[shard.key] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry}
-    if not record or top is None:
-        return
-    _write_entries(bundle, record, counts, top)
-    if state is not None:
-        state.extra["search"] = {"shards": record, "_top": top}
-    again = sorted({shard.lang.code for shard in todo}, key=[lang.code for lang in site.languages].index)
-    total = sum(counts.values())
-    print(
-        f"search: {sum(entry['entry']['page_count'] for entry in record.values())} pages in {len(counts)} languages "
-        f"({total} shard{'s' if total != 1 else ''}); indexed "
-        + (", ".join(f"{code} {sum(s.lang.code == code for s in todo)}/{counts[_html_lang_key(site.language[code].html_lang)]}" for code in again) or "none")
-        + (f", kept {total - len(todo)} unchanged" if total > len(todo) else "")
-        + f" in {time.perf_counter() - started:.1f} s"
-    )
+        if not record or top is None:
+            return
+        _write_entries(self.bundle, record, counts, top)
+        if state is not None:
+            state.extra["search"] = {"shards": record, "_top": top}
+        again = sorted({shard.lang.code for shard in todo}, key=[lang.code for lang in site.languages].index)
+        total = sum(counts.values())
+        print(
+            f"search: {sum(entry['entry']['page_count'] for entry in record.values())} pages in {len(counts)} languages "
+            f"({total} shard{'s' if total != 1 else ''}); indexed "
+            + (", ".join(f"{code} {sum(s.lang.code == code for s in todo)}/{counts[_html_lang_key(site.language[code].html_lang)]}" for code in again) or "none")
+            + (f", kept {total - len(todo)} unchanged" if total > len(todo) else "")
+            + f" in {time.perf_counter() - self.started:.1f} s"
+        )
 
 
 def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict) -> None:
@@ -528,61 +687,26 @@ def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict)
         json.dump(dict(sorted(counts.items())), handle, separators=(",", ":"))
 
 
-async def _index_shards(documents: Documents, todo: list[_Shard], bundle: str, limit: int) -> list:
-    """Index each shard of ``todo`` with its own Pagefind, ``limit`` at a time; results or exceptions."""
-    pagefind_executable()  # ImportError here, before any work, when Pagefind is missing
-    gate = asyncio.Semaphore(limit)
-
-    async def one(shard):
-        async with gate:
-            return await asyncio.wait_for(_index_shard(documents, shard, bundle), PAGEFIND_TIMEOUT)
-
-    return await asyncio.gather(*(one(shard) for shard in todo), return_exceptions=True)
-
-
-async def _index_shard(documents: Documents, shard: _Shard, bundle: str):
-    """Index one shard into ``bundle``: (documents indexed, its files, its language's entry, the entry's other keys)."""
-    with tempfile.TemporaryDirectory(prefix="search-") as folder:
-        own_bundle = os.path.join(folder, "bundle")
-        started = time.perf_counter()
-        if shard.digest is None:
-            shard.digest = documents.digest(shard.pages)
-        if shard.kept is not None:
-            copies = shard.kept.folder
-            written, reused = shard.kept.fill(documents, shard.pages)
-        else:
-            copies = os.path.join(folder, "pages")
-            written, reused = documents.write(copies, shard.pages), 0
-        documents.forget(shard.pages)
-        wrote = time.perf_counter()
-        await run_pagefind(copies, own_bundle)
-        if shard.kept is not None:
-            shard.kept.save()
-        logger.info(
-            "search: %s shard %d: %d documents written (%d kept from the last build) in %.2f s, indexed by Pagefind in %.1f s",
-            shard.lang.code, shard.number + 1, written, reused, wrote - started, time.perf_counter() - wrote,
-        )
-        with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
-            own_entry = json.load(handle)
-        (language_entry,) = own_entry.pop("languages").values()
-        files = []
-        for dirpath, _dirs, names in os.walk(own_bundle):
-            for file_name in names:
-                source = os.path.join(dirpath, file_name)
-                rel = os.path.relpath(source, own_bundle).replace(os.sep, "/")
-                if rel == "pagefind-entry.json" or (shard.dir and not SHARD_FILE_RE.match(rel)):
-                    continue
-                target = os.path.join(bundle, shard.dir, rel)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                shutil.move(source, target)
-                files.append(shard.dir + rel)
-    return written + reused, sorted(files), language_entry, own_entry
+def index_language(renderer, lang: str) -> None:
+    """``i18n.language_written``: every page of ``lang`` is in the staging folder; start on its shards."""
+    search = search_of_build(renderer.settings)
+    if search is None or search.site.log.errors:
+        return
+    if search.indexing is None:
+        search.indexing = Indexing(search.site, renderer.output_path, renderer.settings, search.context.get("output_state"))
+    search.indexing.written(lang)
 
 
 def index_build(pelican) -> None:
-    """``finalized``: every page is in the staging folder ``pelican.output_path``."""
-    found = site_of_build(pelican)
-    if found is None or found[0].log.errors:
+    """``finalized``: every file is in the staging folder ``pelican.output_path``; finish the index."""
+    search = search_of_build(pelican.settings, done=True)
+    if search is None:
         return
-    site, state = found
-    index_site(site, pelican.output_path, pelican.settings, state)
+    indexing, search.indexing = search.indexing, None
+    if search.site.log.errors:  # the build fails: no index, and nothing left running
+        if indexing is not None:
+            indexing.abandon()
+        return
+    if indexing is None:  # no language announced its pages
+        indexing = Indexing(search.site, pelican.output_path, pelican.settings, search.context.get("output_state"))
+    indexing.finish()

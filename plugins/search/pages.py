@@ -23,6 +23,7 @@ class SearchPages(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = Site.of(self.context)
+        self.indexing = None  # the search index, started when the first language is written (search.index)
         for earlier in list(_BUILDS):  # a rebuild (autoreload) with the same settings replaces it
             if earlier.settings is self.settings:
                 _BUILDS.discard(earlier)
@@ -47,10 +48,14 @@ class SearchPages(Generator):
         return pages
 
 
-def site_of_build(pelican):
-    """(the model, the output state) of the build that ``pelican`` runs, or None (no SearchPages in it)."""
+def search_of_build(settings, done: bool = False):
+    """The :class:`SearchPages` of the build with these ``settings``, or None (no search in it).
+
+    ``done``: the build is ending, and forgets it.
+    """
     for generator in list(_BUILDS):
-        if generator.settings is pelican.settings:
-            _BUILDS.discard(generator)
-            return generator.site, generator.context.get("output_state")
+        if generator.settings is settings:
+            if done:
+                _BUILDS.discard(generator)
+            return generator
     return None
