@@ -7,6 +7,7 @@ transparency tests include AVIF when this Pillow can write it.
 
 import io
 import os
+import shutil
 import struct
 import zlib
 
@@ -509,3 +510,29 @@ def test_a_rebuild_does_not_read_photos_whose_files_are_unchanged(tmp_path, monk
     assert read == [sources[1]]
     assert (changed.encoded, changed.reused) == (1, 2)
     assert changed.photos[sources[1]] != first.photos[sources[1]]
+
+
+def test_published_variants_stay_where_they_are_only_when_they_hold_the_cached_bytes(tmp_path, monkeypatch):
+    from images import process as process_module
+
+    sources = three_photos(tmp_path / "src")
+    published = tmp_path / "output"
+    run([PhotoJob(s, published, "/img/") for s in sources], cache=PhotoCache(tmp_path / "cache"))
+    names = variant_files(published)
+    linked, copied, replaced = names[0], names[1], names[2]
+    shutil.copyfile(published / copied, published / f"{copied}.tmp")
+    os.replace(published / f"{copied}.tmp", published / copied)  # the same bytes, another inode
+    (published / replaced).unlink()
+    (published / replaced).write_bytes(b"not the variant")  # another inode and size
+    stats = []
+    real_same = process_module._same
+    monkeypatch.setattr(process_module, "_same", lambda a, b: stats.append(os.path.relpath(b, tmp_path)) or real_same(a, b))
+
+    again = run([PhotoJob(s, tmp_path / "staging", "/img/", reuse_dir=published) for s in sources], cache=PhotoCache(tmp_path / "cache"))
+    paths = {os.path.basename(v.path): v.path for photo in again.photos.values() for vs in photo.variants.values() for v in vs}
+    assert paths[linked] == str(published / linked)  # a link to the cache's file: known from the listings
+    assert paths[copied] == str(published / copied)  # a copy of the bytes: known by a stat
+    assert paths[replaced] == str(tmp_path / "staging" / replaced)  # something else: placed again
+    assert (tmp_path / "staging" / replaced).read_bytes() != b"not the variant"
+    # stat'ed in output/: only the files the listings could not vouch for
+    assert sorted(rel for rel in stats if rel.startswith("output")) == sorted([f"output/{copied}", f"output/{replaced}"])

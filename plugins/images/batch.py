@@ -108,8 +108,9 @@ def process_all(
     # Photos whose file is unchanged since its bytes were hashed, and whose variants are in the
     # cache, are placed here without reading them; the rest go to the workers.
     todo = []
+    listings: dict = {}  # folders listed by place(), for this run
     for job in unique:
-        known = _cached(job, spec, cache)
+        known = _cached(job, spec, cache, listings)
         if known is not None:
             finished(job, (known, False, None, None))
         else:
@@ -152,7 +153,7 @@ def process_all(
     return result
 
 
-def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None) -> Photo | None:
+def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None, listings: dict | None = None) -> Photo | None:
     """The photo placed from the cache, when its file is known unchanged and its entry is complete."""
     if cache is None:
         return None
@@ -164,7 +165,7 @@ def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None) -> Photo
     if record is None:
         return None
     try:
-        return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir)
+        return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir, listings=listings)
     except OSError:  # a file of the entry is missing: the photo goes to the workers, which make it again
         return None
 

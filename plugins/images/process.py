@@ -54,24 +54,32 @@ def produce(source_path, out_dir, url_prefix, spec, cache, reuse_dir=None) -> tu
     return place(source, out_dir, url_prefix, key, record, cache, files, reuse_dir), encoded, (digest, identity)
 
 
-def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None, reuse_dir=None) -> Photo:
+def place(
+    source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None, reuse_dir=None,
+    listings: dict | None = None,
+) -> Photo:
     """Put the variants of an encoded photo (cache entry ``key``, or ``files``) in ``out_dir``.
 
     A variant already in ``reuse_dir`` as the cache's own file (or one of its size: names carry
-    the content's hash) stays there: its ``path`` is that file's.
+    the content's hash) stays there: its ``path`` is that file's.  ``listings``: a dict that
+    remembers, for one run, the folders listed (:func:`_linked`), so that a photo placed again
+    costs one listing of its cache entry instead of two ``stat`` calls per variant.
     """
     out_dir = os.fspath(out_dir)
+    reuse_dir = os.fspath(reuse_dir) if reuse_dir is not None else None
     base = f"{_slug(os.path.basename(source))}-{key[:10]}"
     entry = cache.entry_dir(key) if cache is not None else None
     made = False
     variants: dict[str, list[Variant]] = {}
     for fmt, width, height in record["variants"]:
         name = f"{base}-{width}.{EXTENSIONS[fmt]}"
-        target = os.path.join(out_dir, name)
+        target = out_dir + os.sep + name
         inner = variant_file(fmt, width)
-        cached = os.path.join(entry, inner) if entry is not None else None
-        kept = os.path.join(reuse_dir, name) if reuse_dir is not None else None
-        if cached is not None and kept is not None and _same(cached, kept):
+        cached = entry + os.sep + inner if entry is not None else None
+        kept = reuse_dir + os.sep + name if reuse_dir is not None else None
+        if cached is not None and kept is not None and (
+            (listings is not None and _linked(listings, entry, inner, reuse_dir, name)) or _same(cached, kept)
+        ):
             target = kept
         else:
             if not made:
@@ -89,6 +97,30 @@ def place(source: str, out_dir, url_prefix: str, key: str, record: dict, cache: 
         transparent=record["transparent"],
         variants={fmt: tuple(rows) for fmt, rows in variants.items()},
     )
+
+
+def _listing(listings: dict, folder: str) -> tuple[int | None, dict[str, int]]:
+    """(the folder's device, its file names -> inodes), listed once per run; (None, {}) if unreadable."""
+    known = listings.get(folder)
+    if known is None:
+        try:
+            device = os.stat(folder).st_dev
+            with os.scandir(folder) as entries:
+                known = (device, {entry.name: entry.inode() for entry in entries})  # inodes come with the listing
+        except OSError:
+            known = (None, {})
+        listings[folder] = known
+    return known
+
+
+def _linked(listings: dict, entry: str, inner: str, reuse_dir: str, name: str) -> bool:
+    """Whether ``reuse_dir/name`` is a hard link to the cache's ``entry/inner``: the same inode on
+    the same device (files of one folder are on its device).  False also when it cannot tell, and
+    the caller then asks :func:`_same`."""
+    entry_device, entry_files = _listing(listings, entry)
+    kept_device, kept_files = _listing(listings, reuse_dir)
+    inode = entry_files.get(inner)
+    return entry_device is not None and entry_device == kept_device and inode is not None and kept_files.get(name) == inode
 
 
 def encode(data: bytes, spec: VariantSpec) -> tuple[dict, dict[str, bytes]]:
