@@ -8,6 +8,7 @@ transparency tests include AVIF when this Pillow can write it.
 import io
 import os
 import shutil
+import time
 import struct
 import zlib
 
@@ -93,6 +94,15 @@ def variant_files(out_dir):
 
 def colour_near(actual, expected, tolerance=40):
     return all(abs(a - e) <= tolerance for a, e in zip(actual[:3], expected))
+
+
+def settled(paths, age: int = 3600):
+    """Date the files ``age`` seconds back: saved long before a build reads them (only those are
+    remembered by their identity; see test_a_photo_saved_just_now_is_read_again_next_time)."""
+    when = time.time() - age
+    for path in paths:
+        os.utime(path, (when, when))
+    return paths
 
 
 def run(jobs, spec=FAST, cache=None, workers=1):
@@ -494,7 +504,7 @@ def test_spec_fingerprint_is_stable_and_follows_every_setting():
 def test_a_rebuild_does_not_read_photos_whose_files_are_unchanged(tmp_path, monkeypatch):
     from images import process as process_module
 
-    sources = three_photos(tmp_path / "src")
+    sources = settled(three_photos(tmp_path / "src"))
     jobs = [PhotoJob(s, tmp_path / "out", "/img/") for s in sources]
     first = run(jobs, cache=PhotoCache(tmp_path / "cache"))
     read = []
@@ -512,10 +522,25 @@ def test_a_rebuild_does_not_read_photos_whose_files_are_unchanged(tmp_path, monk
     assert changed.photos[sources[1]] != first.photos[sources[1]]
 
 
-def test_published_variants_stay_where_they_are_only_when_they_hold_the_cached_bytes(tmp_path, monkeypatch):
+def test_a_photo_saved_just_now_is_read_again_next_time(tmp_path, monkeypatch):
     from images import process as process_module
 
     sources = three_photos(tmp_path / "src")
+    settled(sources[1:])  # the first was saved a moment ago: it could change again within the same tick
+    jobs = [PhotoJob(s, tmp_path / "out", "/img/") for s in sources]
+    run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    read = []
+    real_read = process_module.read_source
+    monkeypatch.setattr(process_module, "read_source", lambda path: read.append(path) or real_read(path))
+    again = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    assert read == [sources[0]]
+    assert (again.encoded, again.reused) == (0, 3)
+
+
+def test_published_variants_stay_where_they_are_only_when_they_hold_the_cached_bytes(tmp_path, monkeypatch):
+    from images import process as process_module
+
+    sources = settled(three_photos(tmp_path / "src"))
     published = tmp_path / "output"
     run([PhotoJob(s, published, "/img/") for s in sources], cache=PhotoCache(tmp_path / "cache"))
     names = variant_files(published)

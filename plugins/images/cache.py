@@ -9,7 +9,8 @@ changes with every byte of the photo and every setting of the spec.
 Hashing a photo means reading all of it (megabytes).  ``<cache>/sources.json``
 remembers the hash of each photo's bytes with the file's size, modification
 time and inode, so a rebuild reads again only the photos whose file changed
-(the rule make, rsync and git use).
+(the rule make, rsync and git use), and those modified in the few seconds
+before they were read (the sources' rule, ``contract.cache``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,9 @@ import json
 import os
 import shutil
 import tempfile
+import time
+
+from contract.cache import RECENT_NS
 
 from .spec import EXTENSIONS, VariantSpec
 
@@ -98,9 +102,17 @@ class PhotoCache:
         return known[4]
 
     def remember_digest(self, source: str, digest: str, identity: list | None) -> None:
-        """Remember the hash of ``source``'s bytes, read when the file had ``identity``."""
-        if identity is not None and identity == file_identity(source):  # not changed while it was read
-            self._seen[os.path.abspath(source)] = [*identity, digest]
+        """Remember the hash of ``source``'s bytes, read when the file had ``identity``.
+
+        Not when the file changed while it was read, nor when it was modified in the last few
+        seconds (``contract.cache.RECENT_NS``, the rule the sources' hashes follow): a photo
+        written again within the same tick of the file system's clock would keep its identity.
+        """
+        if identity is None or identity != file_identity(source):
+            return
+        if identity[1] >= time.time_ns() - RECENT_NS:
+            return
+        self._seen[os.path.abspath(source)] = [*identity, digest]
 
     def known_record(self, key: str) -> dict | None:
         """The record of entry ``key`` without checking its files (a caller that uses them meets a
