@@ -129,7 +129,6 @@ class Schema:
         """
         values: dict = {}
         ok = True
-        known = ", ".join(f.name for f in self.fields.values())
         for key, raw in header.fields.items():
             spec = self.fields.get(key)
             if spec is None:
@@ -138,7 +137,7 @@ class Schema:
                     f"'{raw.name}' is not a field of a {self.label}.",
                     line=raw.line,
                     field=raw.name,
-                    fix=f"check the spelling; the fields are {known}.",
+                    fix=f"check the spelling; the fields are {', '.join(f.name for f in self.fields.values())}.",
                 )
                 ok = False
                 continue

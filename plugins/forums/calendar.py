@@ -15,9 +15,10 @@ TZID = "Asia/Hong_Kong"
 
 
 @functools.lru_cache(maxsize=None)
-def _vtimezone(tzid: str) -> bytes:
-    """The VTIMEZONE of ``tzid``, derived once per process (it is the same for every calendar)."""
-    return Timezone.from_tzid(tzid).to_ical()
+def _vtimezone(tzid: str) -> Timezone:
+    """The VTIMEZONE of ``tzid``, derived once per process and shared by every calendar (writing a
+    calendar only reads its components)."""
+    return Timezone.from_ical(Timezone.from_tzid(tzid).to_ical())
 
 
 def _absolute(site, url: str) -> str:
@@ -32,7 +33,7 @@ def calendar_bytes(site, items, lang, name: str | None = None) -> bytes:
     calendar.add("calscale", "GREGORIAN")
     if name:
         calendar.add("x-wr-calname", name)
-    calendar.add_component(Timezone.from_ical(_vtimezone(TZID)))
+    calendar.add_component(_vtimezone(TZID))
     for item in items:
         event = Event()
         event.add("uid", f"{item.key.replace('/', '-')}@{site.settings['CALENDAR_DOMAIN']}")
