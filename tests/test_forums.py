@@ -99,3 +99,36 @@ def test_forums_have_an_atom_feed_per_language_linked_from_every_page(fixture_si
     assert [e.link for e in feed.entries] == ["/tc/forums/forum-a/"]
     heads = [link["href"] for link in fixture_site.page("/tc/about/").select('link[type="application/atom+xml"]')]
     assert heads == ["/tc/press/feed.xml", "/tc/forums/feed.xml"]
+
+
+def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
+    import datetime as dt
+    from types import SimpleNamespace
+
+    import forums.calendar as calendar_module
+    from contract.model import Language
+
+    hk = dt.timezone(dt.timedelta(hours=8))
+    site = SimpleNamespace(settings={"CALENDAR_DOMAIN": "lab.example", "SITEURL": "https://lab.example", "CACHE_CONTENT": True,
+                                     "CACHE_PATH": str(tmp_path)})
+    lang = Language("en", "en_HK", "en", "English", "English", "en_HK", "Lab", "(English only)")
+    forum = SimpleNamespace(key="forums/forum-a", url="en/forums/forum-a/", title="Forum A", revised=dt.datetime(2025, 8, 1, tzinfo=hk),
+                            date=dt.datetime(2025, 7, 30, 14, 30, tzinfo=hk), fields={"venue": "Science Park"})
+    made = []
+    real = calendar_module.calendar_bytes
+    monkeypatch.setattr(calendar_module, "calendar_bytes", lambda *args, **kwargs: made.append(args[1][0].title) or real(*args, **kwargs))
+
+    def build():
+        calendars = calendar_module.Calendars(site.settings)
+        data = calendars(site, [forum], lang)
+        calendars.save()
+        return data
+
+    first = build()
+    assert b"LOCATION:Science Park" in first and made == ["Forum A"]
+    assert build() == first and made == ["Forum A"]  # the next build takes it from the cache
+    forum.fields = {"venue": "Cyberport"}
+    assert b"LOCATION:Cyberport" in build() and made == ["Forum A", "Forum A"]
+    monkeypatch.setattr(calendar_module, "_zone_data", lambda tzid: b"another version of the zone")
+    build()
+    assert len(made) == 3  # new time zone data: made again

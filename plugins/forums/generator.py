@@ -5,7 +5,7 @@ from collections import defaultdict
 from contract import CommaList, DateTime, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
 from i18n import listing
 
-from .calendar import calendar_bytes
+from .calendar import Calendars
 from .jsonld import event_jsonld
 
 SCHEMA = Schema(
@@ -103,6 +103,7 @@ class ForumsGenerator(SourceGenerator):
         }
 
     def build_pages(self, site, catalogs):
+        calendars = Calendars(self.settings)  # from the cache when unchanged
         upcoming, past = self.split(site)
         upcoming_keys = {g.key for g in upcoming}
         totals = self.totals(site, past)
@@ -142,7 +143,7 @@ class ForumsGenerator(SourceGenerator):
                     url=calendar_url,
                     template="",
                     title=item.title,
-                    body=calendar_bytes(site, [item], site.language[item.lang]),
+                    body=calendars(site, [item], site.language[item.lang]),
                     source=item.path,
                 )
             )
@@ -189,9 +190,10 @@ class ForumsGenerator(SourceGenerator):
                     url=f"{code}/forums/forums.ics",
                     template="",
                     title=tr("Forums"),
-                    body=calendar_bytes(site, in_lang, lang, name=f"{lang.sitename}: {tr('Forums')}"),
+                    body=calendars(site, in_lang, lang, name=f"{lang.sitename}: {tr('Forums')}"),
                 )
             )
+        calendars.save()
         return pages
 
     def home_blocks(self, site, lang, tr):
