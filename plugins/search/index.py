@@ -464,7 +464,7 @@ class Indexing:
     from the last build instead of being indexed again: an edit re-indexes one shard, and writes
     only the documents of that shard whose pages changed (:class:`KeptDocuments`).
 
-    ``start(lang)`` is called when a language's pages are all written (``i18n`` renders the
+    :meth:`written` is called when a language's pages are all written (``i18n`` renders the
     languages in order, and a language converted from another comes after it).  In a rebuild it
     starts Pagefind for that language's changed shards at once, so that Pagefind, a process of
     its own, indexes on the other core while the build goes on with the other languages; a cold
@@ -493,7 +493,7 @@ class Indexing:
         self.todo: list[_Shard] = []  # shards indexed by this build, in order
         self._planned: set[str] = set()  # languages whose shards are decided
         self._written: set[str] = set()  # languages whose pages are all written
-        self._queue: list[_Shard] = []  # documents written, Pagefind not started yet
+        self._queue: list[_Shard] = []  # to index, Pagefind not started yet
         self._running: list[_Shard] = []
         self._temporary = tempfile.mkdtemp(prefix="search-")
         self.missing = False  # Pagefind is not installed
@@ -505,8 +505,8 @@ class Indexing:
         self.start(lang_code)
 
     def start(self, lang_code: str | None = None) -> None:
-        """Decide the shards of language ``lang_code`` (None: every language not yet decided) and
-        write their documents; in a rebuild, start Pagefind for them."""
+        """Decide the shards of language ``lang_code`` (None: every language not yet decided);
+        in a rebuild, or at the end, start Pagefind on those to index (:meth:`_launch`)."""
         for lang in self.site.languages:
             if lang.code in self._planned or (lang_code is not None and lang.code != lang_code):
                 continue
@@ -566,7 +566,7 @@ class Indexing:
         shard.writing = time.perf_counter() - began
 
     def _launch(self) -> None:
-        """Start Pagefind for queued shards while fewer than ``limit`` run."""
+        """Write the documents of queued shards and start Pagefind on them, while fewer than ``limit`` run."""
         while self._queue and len(self._running) < self.limit and not self.missing:
             shard = self._queue[0]
             self._write_documents(shard)
