@@ -561,3 +561,23 @@ def test_published_variants_stay_where_they_are_only_when_they_hold_the_cached_b
     assert (tmp_path / "staging" / replaced).read_bytes() != b"not the variant"
     # stat'ed in output/: only the files the listings could not vouch for
     assert sorted(rel for rel in stats if rel.startswith("output")) == sorted([f"output/{copied}", f"output/{replaced}"])
+
+
+def test_pruning_keeps_the_entries_a_run_used_and_removes_the_others(tmp_path):
+    sources = three_photos(tmp_path / "src")
+    jobs = [PhotoJob(s, tmp_path / "out", "/img/") for s in sources]
+    everything = run(jobs, cache=PhotoCache(tmp_path / "cache"))
+    assert len(everything.keys) == 3
+    interrupted = tmp_path / "cache" / ".new-abc"  # left by a run that was stopped
+    interrupted.mkdir()
+    os.utime(interrupted, (time.time() - 7200, time.time() - 7200))
+    starting = tmp_path / "cache" / ".new-def"  # another run writing an entry right now
+    starting.mkdir()
+
+    cache = PhotoCache(tmp_path / "cache")
+    two = run(jobs[:2], cache=cache)  # one photo was taken out of its gallery
+    assert two.keys < everything.keys and len(two.keys) == 2
+    assert cache.prune(two.keys) == 2  # the third photo's entry, and the interrupted folder
+    assert sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir()) == sorted([*two.keys, ".new-def"])
+    again = run(jobs[:2], cache=PhotoCache(tmp_path / "cache"))
+    assert (again.encoded, again.reused) == (0, 2) and again.keys == two.keys

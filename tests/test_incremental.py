@@ -165,12 +165,17 @@ def test_removed_and_added_sources_remove_and_add_files(site):
 
 
 def test_a_photo_removed_from_a_gallery_leaves_with_its_files(site):
+    def entries():
+        return {path.name for path in (site.cache / "images").iterdir() if len(path.name) == 64}
+
+    before = entries()
     for lang in ("en", "tc"):
         index = site.content / "galleries" / "forum-a" / f"index.{lang}.md"
         text = index.read_text(encoding="utf-8")
         index.write_text("\n".join(line for line in text.split("\n") if "badge.png" not in line), encoding="utf-8")
     site.rebuild()
     site.assert_same_as_cold()
+    assert len(entries()) == len(before) - 1 and entries() < before  # its encoded variants leave the cache too
 
 
 def test_time_passing_moves_a_forum_from_upcoming_to_past(site):

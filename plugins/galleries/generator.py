@@ -106,6 +106,8 @@ class GalleriesGenerator(SourceGenerator):
         if jobs:
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)
+        if not result.problems:  # every photo of the site was published: the cache keeps those only
+            cache.prune(result.keys)
         if state is not None:
             inside = state.final + os.sep  # variant paths are made from it: cut, not os.path.relpath
             for photo in result.photos.values():

@@ -43,6 +43,7 @@ class BatchResult:
     encoded: int = 0
     reused: int = 0
     seconds: float = 0.0
+    keys: set = field(default_factory=set)  # the cache entries the published photos came from
 
 
 class ProgressPrinter:
@@ -112,7 +113,9 @@ def process_all(
     for job in unique:
         known = _cached(job, spec, cache, listings)
         if known is not None:
-            finished(job, (known, False, None, None))
+            photo, key = known
+            result.keys.add(key)
+            finished(job, (photo, False, None, None))
         else:
             todo.append(job)
     workers = max(1, min(workers, len(todo)))
@@ -136,6 +139,8 @@ def process_all(
         photo, encoded, failure, read = outcomes[job]
         if read is not None and cache is not None:
             cache.remember_digest(job.source, *read)
+            if photo is not None:
+                result.keys.add(_cache.entry_key(read[0], spec))
         if photo is not None:
             result.photos[job.source] = photo
             if encoded:
@@ -153,8 +158,8 @@ def process_all(
     return result
 
 
-def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None, listings: dict | None = None) -> Photo | None:
-    """The photo placed from the cache, when its file is known unchanged and its entry is complete."""
+def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None, listings: dict | None = None) -> tuple[Photo, str] | None:
+    """(the photo placed from the cache, its entry's key), when its file is known unchanged and its entry is complete."""
     if cache is None:
         return None
     digest = cache.known_digest(job.source)
@@ -165,7 +170,7 @@ def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None, listings
     if record is None:
         return None
     try:
-        return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir, listings=listings)
+        return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir, listings=listings), key
     except OSError:  # a file of the entry is missing: the photo goes to the workers, which make it again
         return None
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -27,6 +28,14 @@ from contract.cache import RECENT_NS
 from .spec import EXTENSIONS, VariantSpec
 
 ENTRY_VERSION = 1
+_ENTRY_NAME = re.compile(r"[0-9a-f]{64}")  # an entry's folder: its key
+
+
+def _older_than(path: str, when: float) -> bool:
+    try:
+        return os.stat(path).st_mtime < when
+    except OSError:
+        return False
 
 
 def source_digest(data: bytes) -> str:
@@ -137,6 +146,31 @@ class PhotoCache:
 
     def __repr__(self):
         return f"PhotoCache({self.path!r}, encoded={self.encoded}, reused={self.reused})"
+
+    def prune(self, keep: set[str]) -> int:
+        """Remove the entries not in ``keep`` (photos no longer published, older specs) and folders
+        left half-written by a run that was stopped more than an hour ago; the number removed.
+
+        For the caller that has just published every photo of its site (``BatchResult.keys``):
+        as the content caches do, the cache then holds what the last build used, not every
+        photo the site ever had.
+        """
+        removed = 0
+        try:
+            names = os.listdir(self.path)
+        except OSError:
+            return 0
+        stale = time.time() - 3600
+        for name in names:
+            folder = os.path.join(self.path, name)
+            if _ENTRY_NAME.fullmatch(name):
+                if name in keep:
+                    continue
+            elif not (name.startswith(".new-") and _older_than(folder, stale)):
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            removed += 1
+        return removed
 
     def entry_dir(self, key: str) -> str:
         return os.path.join(self.path, key)
