@@ -4,6 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PELICAN := $(BIN)/pelican
 OUTPUT ?= output
+PELICANOPTS ?=# e.g. PELICANOPTS=-v: the seconds of each stage and each search shard
 HOST ?= 127.0.0.1
 PORT ?= 8000
 ARTIFACTS ?= $(CURDIR)/test-artifacts
@@ -52,7 +53,7 @@ sample-photos: $(VENV)/.requirements
 	done
 
 html: $(VENV)/.requirements sample-photos
-	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain
+	$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain $(PELICANOPTS)
 
 # Publishing: publishconf.py (absolute SITEURL from the environment; .gz and .br beside every text
 # file). The time of the last commit is the build's "now" (SOURCE_DATE_EPOCH, unless already set),
