@@ -202,3 +202,19 @@ def test_a_draft_is_listed_and_not_published(site):
     assert result.returncode == 0, result.text
     assert "draft.en.md:3: warning: Status: is a draft, so it is not published." in result.stderr
     assert not (output / "en" / "press" / "2025" / "draft").exists()
+
+
+def test_a_pagefind_that_cannot_run_fails_the_build_with_one_line_and_no_traceback(site, tmp_path):
+    from tests.helpers import environ
+
+    content, output = site
+    before = tree_digest(output)
+    broken = tmp_path / "pagefind"
+    broken.write_text("not a program\n")  # not executable: the binary cannot be started
+    (content / "press" / "2025" / "beta.en.md").write_text(GOOD_RELEASE.replace("Body.", "Body changed."), encoding="utf-8")
+    result = build(content, output, env=environ(PAGEFIND_BINARY_PATH=str(broken)))
+    assert result.returncode == 1, result.text
+    assert no_traceback(result.text), result.text
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert errors and all(line.startswith("search: error: Pagefind could not index") for line in errors), errors
+    assert tree_digest(output) == before, "the previous output changed"

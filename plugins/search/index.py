@@ -366,7 +366,11 @@ class PagefindRun:
             command += ["--exclude-selectors", selector]
         self.started = time.perf_counter()
         self._said = open(said, "w+b")  # noqa: SIM115 - closed by wait() or kill()
-        self.process = subprocess.Popen(command, stdout=self._said, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        try:
+            self.process = subprocess.Popen(command, stdout=self._said, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        except OSError:
+            self._said.close()
+            raise
 
     def done(self) -> bool:
         return self.process.poll() is not None
@@ -497,6 +501,7 @@ class Indexing:
         self._running: list[_Shard] = []
         self._temporary = tempfile.mkdtemp(prefix="search-")
         self.missing = False  # Pagefind is not installed
+        self._failed: dict[str, BaseException] = {}  # shards whose Pagefind could not even start
 
     # -- as languages are written ------------------------------------------------------------
     def written(self, lang_code: str) -> None:
@@ -577,6 +582,10 @@ class Indexing:
             except ImportError:
                 self.missing = True
                 return
+            except OSError as error:  # the binary cannot be run: reported with the others by finish()
+                self._queue.pop(0)
+                self._failed[shard.key] = error
+                continue
             self._queue.pop(0)
             self._running.append(shard)
             waiting = [lang.code for lang in self.site.languages if lang.code not in self._written]
@@ -590,7 +599,7 @@ class Indexing:
             self.start(None)
             if self.kept_root is not None:
                 prune_kept_documents(self.kept_root, self.keys)
-            results: dict[str, object] = {}
+            results: dict[str, object] = dict(self._failed)
             while self._running:
                 # ended, or out of time (its wait() then stops it with a TimeoutError)
                 finished = [shard for shard in self._running if shard.run.done() or shard.run.overdue()]
