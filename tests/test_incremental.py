@@ -193,6 +193,21 @@ def test_files_changed_or_removed_in_the_output_are_written_again(site):
     site.assert_same_as_cold()
 
 
+def test_a_gallery_with_an_error_keeps_its_encoded_photos_for_the_build_that_mends_it(site):
+    indexes = {lang: site.content / "galleries" / "forum-a" / f"index.{lang}.md" for lang in ("en", "tc")}
+    good = {lang: index.read_text(encoding="utf-8") for lang, index in indexes.items()}
+    entries = sorted(path.name for path in (site.cache / "images").iterdir() if len(path.name) == 64)
+    assert entries
+    for lang, index in indexes.items():
+        index.write_text("Colour: red\n" + good[lang], encoding="utf-8")  # a field galleries do not have
+    result = build(site.content, site.output, *FIXTURE_SETTINGS, cache=site.cache, env=environ(SOURCE_DATE_EPOCH=str(site.epoch)))
+    assert result.returncode == 1, result.text
+    assert sorted(path.name for path in (site.cache / "images").iterdir() if len(path.name) == 64) == entries
+    for lang, index in indexes.items():
+        index.write_text(good[lang], encoding="utf-8")
+    assert "images: encoded 0," in site.rebuild().text
+
+
 def test_a_failed_rebuild_leaves_the_output_and_the_next_rebuild_works(site):
     before = tree_digest(site.output)
     beta = site.content / "press" / "2025" / "beta.en.md"

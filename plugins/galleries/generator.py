@@ -106,8 +106,8 @@ class GalleriesGenerator(SourceGenerator):
         if jobs:
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)
-        if not result.problems:  # every photo of the site was published: the cache keeps those only
-            cache.prune(result.keys)
+        if not site.log.errors:  # every source read and every photo published: the cache keeps those only
+            cache.prune(result.keys)  # (a typo in a gallery's index must not cost its photos' encoding)
         if state is not None:
             inside = state.final + os.sep  # variant paths are made from it: cut, not os.path.relpath
             for photo in result.photos.values():
