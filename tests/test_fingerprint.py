@@ -35,6 +35,7 @@ def test_equal_inputs_built_apart_give_equal_digests():
     lambda item: item.fields.update(date=dt.datetime(2025, 7, 31, 14, 30)),
     lambda item: setattr(item, "url", "en/press/2025/b/"),
     lambda item: item.fields.update(tags=["Innovation"]),
+    lambda item: setattr(item, "saved", dt.datetime(2026, 3, 1, 12, 0)),  # by the clock: its revision, in every list and feed
 ])
 def test_a_change_to_the_item_changes_the_page_digest(change):
     item = _item()

@@ -262,6 +262,34 @@ def test_without_source_date_epoch_an_upcoming_forum_is_revised_when_its_file_wa
     assert _rendered(second)[0] == 0, second.text
 
 
+def test_a_file_time_that_stands_for_a_revision_reaches_every_page_that_shows_it(tmp_path):
+    """By the clock, an upcoming forum is revised when its file was saved; a file put back with an
+    older time and the same bytes (a copy that keeps times) must change its entry in the feed, even
+    when the feed's own date (its newest entry) stays."""
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
+    hk = dt.timezone(dt.timedelta(hours=8))
+    forum_b, forum_c = content / "forums" / "forum-b.en.md", content / "forums" / "forum-c.en.md"
+    _replace(forum_b, "Date: 2027-03-17 14:30", "Date: 2099-03-17 14:30")  # both upcoming whenever the test runs
+    _replace(forum_c, "Date: 2019-06-20 14:30", "Date: 2099-06-20 14:30")
+    for forum, day in ((forum_b, 4), (forum_c, 5)):  # forum-c is the newest revision: the feed's date
+        saved = dt.datetime(2026, 3, day, 12, 0, tzinfo=hk).timestamp()
+        os.utime(forum, (saved, saved))
+    env = {name: value for name, value in os.environ.items() if name != "SOURCE_DATE_EPOCH"}
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    first = build(content, output, *FIXTURE_SETTINGS, cache=cache, env=env)
+    assert first.returncode == 0, first.text
+    feed = output / "en" / "forums" / "feed.xml"
+    assert "<updated>2026-03-04T12:00:00+08:00</updated>" in feed.read_text(encoding="utf-8")
+    older = dt.datetime(2026, 3, 1, 12, 0, tzinfo=hk).timestamp()
+    os.utime(forum_b, (older, older))
+    second = build(content, output, *FIXTURE_SETTINGS, cache=cache, env=env)
+    assert second.returncode == 0, second.text
+    text = feed.read_text(encoding="utf-8")
+    assert "<updated>2026-03-01T12:00:00+08:00</updated>" in text and "2026-03-04T12:00:00" not in text, text
+
+
 def test_nothing_changed_only_while_the_inputs_the_output_and_the_dates_that_matter_hold(tmp_path):
     from outputs.state import LastBuild, OutputState, tree_stats
 

@@ -194,8 +194,10 @@ class Fingerprinter:
         own = self._items.get((id(item), -1))
         if own is None:  # serialised in C; items its fields name count by their own part only
             html = str(item.html) if item.content is not None else None
+            # ``saved`` (a file's time standing for a revision, in builds by the clock) is shown
+            # through ``revised`` wherever the item is, a feed's entries among them
             own = self._items[(id(item), -1)] = self.digest(
-                (item.kind, item.key, item.name, item.lang, item.path, item.url, item.body_line, item.fields, item.lines, html), 0
+                (item.kind, item.key, item.name, item.lang, item.path, item.url, item.body_line, item.fields, item.lines, html, item.saved), 0
             )
         out.update(own)
         if depth > 0:
