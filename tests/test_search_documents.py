@@ -310,13 +310,18 @@ def test_a_cold_build_empties_the_kept_folders(fixture):
     assert rewritten(before, after) == sorted(after)
 
 
-STARTED_RE = re.compile(r"search: (\w+) shard \d+: Pagefind started; languages not yet written: (.*)")
+STARTED_RE = re.compile(r"search: (\w+) shard \d+: Pagefind started; item pages not yet written: (.*)")
 
 
-def test_a_rebuild_starts_pagefind_on_a_language_as_soon_as_its_pages_are_written(fixture):
+def test_a_rebuild_starts_pagefind_on_a_language_as_soon_as_its_item_pages_are_written(fixture):
     fixture.edit("press/2024/alpha.en.md", "A sentence added by an editor.", "A sentence an editor changed.")
-    started = STARTED_RE.findall(fixture.rebuild(verbose=True).text)
+    text = fixture.rebuild(verbose=True).text
+    started = STARTED_RE.findall(text)
     assert started == [("en", "tc, sc")]  # the English shard, while the Chinese pages are still to render
+    # and before the English lists and feeds are fingerprinted and written: the index reads item pages only
+    others = re.search(r"^render: en, other pages: (\d+) written", text, re.M)
+    assert others and int(others.group(1)) > 0, text  # the release's year and list pages show the change
+    assert STARTED_RE.search(text).start() < others.start(), text
     fixture.edit("press/2025/delta.tc.md", "Title: ", "Title: 更新：")
     started = STARTED_RE.findall(fixture.rebuild(verbose=True).text)
     assert started == [("tc", "sc"), ("sc", "none")]  # Simplified quotes the Traditional pages: after them

@@ -10,7 +10,7 @@ from pelican import signals
 
 from .catalogs import Catalogs  # noqa: F401
 from .links import Entry, listing  # noqa: F401
-from .render import SiteRenderer, language_written  # noqa: F401
+from .render import SiteRenderer, item_pages_written  # noqa: F401
 
 
 def _generators(pelican):

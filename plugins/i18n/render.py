@@ -30,9 +30,11 @@ from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
 
 logger = logging.getLogger(__name__)
 
-# Sent by the renderer (``lang=`` a language's code) once every page of that language is in the
-# staging folder; the languages come in the order of ``LANGUAGES``.
-language_written = signal("i18n.language_written")
+# Sent by the renderer (``lang=`` a language's code) once every page of an item (``page.item``) in
+# that language is in the staging folder; the languages come in the order of ``LANGUAGES``.  In a
+# rebuild it comes before the language's other pages (lists, feeds, home) are fingerprinted and
+# written: the search index reads item pages only, and starts on them meanwhile.
+item_pages_written = signal("i18n.item_pages_written")
 
 
 @dataclass(frozen=True)
@@ -255,43 +257,46 @@ class SiteRenderer(Generator):
             # items and records are made once and shared by every page that shows them.
             self._fingerprinter = Fingerprinter()
             self._shared_digests: dict[str, bytes] = {}
-        unfingerprintable = []
-        # A rebuild renders one language at a time and announces each once its pages are written,
-        # so that later stages can start on it (the search index) while the next is rendered.  A
-        # cold build renders every page in one batch (one set of forked workers) and then announces
-        # the languages.
-        one_by_one = state is not None and state.incremental
-        todo: list[OutputPage] = []
-        written: list[str | None] = []
-        for code, pages in self._by_language():
-            for page in pages:
-                if state is None:
-                    todo.append(page)
-                    continue
-                fingerprint, why = self._fingerprint_or_why_not(page)
-                if why:
-                    unfingerprintable.append(why)
-                if state.reusable(page.save_as, fingerprint):
-                    state.keep(page.save_as, fingerprint)
-                    continue
-                todo.append(page)
-                state.staged(page.save_as, fingerprint, rendered=page.body is None)
-            written.append(code)
-            if one_by_one:
-                self._write_all(todo, written)
-        self._write_all(todo, written)
-        if unfingerprintable:
-            logger.info("rendered at every build (no fingerprint): %s", "; ".join(unfingerprintable))
+        self._unfingerprintable: list[str] = []
+        if state is not None and state.incremental:
+            # A rebuild renders one language at a time, its items' pages first, and announces those
+            # once written, so that later stages start on them (the search index reads item pages
+            # only) while the language's lists and feeds and the next languages are rendered.
+            for code, pages in self._by_language():
+                self._write_all(self._to_render([p for p in pages if p.item is not None], state), code, "item pages")
+                if code is not None:
+                    item_pages_written.send(self, lang=code)
+                self._write_all(self._to_render([p for p in pages if p.item is None], state), code, "other pages")
+        else:
+            # A cold build renders every page in one batch (one set of forked workers), then announces them.
+            self._write_all(self._to_render(self.site.pages, state), None, "every page")
+            for code, _pages in self._by_language():
+                if code is not None:
+                    item_pages_written.send(self, lang=code)
+        if self._unfingerprintable:
+            logger.info("rendered at every build (no fingerprint): %s", "; ".join(self._unfingerprintable))
 
-    def _write_all(self, todo: list[OutputPage], languages: list[str | None]) -> None:
-        """Render and write ``todo``, then announce ``languages`` (both lists are emptied)."""
+    def _to_render(self, pages: list[OutputPage], state) -> list[OutputPage]:
+        """The pages of ``pages`` whose file in ``output/`` cannot be kept (all of them without ``state``)."""
+        if state is None:
+            return list(pages)
+        todo = []
+        for page in pages:
+            fingerprint, why = self._fingerprint_or_why_not(page)
+            if why:
+                self._unfingerprintable.append(why)
+            if state.reusable(page.save_as, fingerprint):
+                state.keep(page.save_as, fingerprint)
+                continue
+            todo.append(page)
+            state.staged(page.save_as, fingerprint, rendered=page.body is None)
+        return todo
+
+    def _write_all(self, todo: list[OutputPage], code: str | None, what: str) -> None:
+        """Render and write ``todo`` (``what`` of language ``code``, for the log)."""
         # Pages are independent once planned: forked workers render and write them (contract.workers).
         map_forked(self.write, todo, self.settings)
-        for code in languages:
-            if code is not None:
-                language_written.send(self, lang=code)
-        todo.clear()
-        languages.clear()
+        logger.info("render: %s, %s: %d written", code or "no language", what, len(todo))
 
     def write(self, page: OutputPage) -> None:
         """Render ``page`` (unless it is written as it is) into the staging folder."""

@@ -15,7 +15,7 @@
 
 from pelican import signals
 
-from i18n import language_written
+from i18n import item_pages_written
 
 from .index import index_build, index_language
 from .pages import SearchPages
@@ -27,5 +27,5 @@ def _generators(pelican):
 
 def register():
     signals.get_generators.connect(_generators)
-    language_written.connect(index_language)
+    item_pages_written.connect(index_language)
     signals.finalized.connect(index_build)

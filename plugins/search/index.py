@@ -589,7 +589,7 @@ class Indexing:
             self._queue.pop(0)
             self._running.append(shard)
             waiting = [lang.code for lang in self.site.languages if lang.code not in self._written]
-            logger.info("search: %s shard %d: Pagefind started; languages not yet written: %s",
+            logger.info("search: %s shard %d: Pagefind started; item pages not yet written: %s",
                         shard.lang.code, shard.number + 1, ", ".join(waiting) or "none")
 
     # -- at the end ------------------------------------------------------------------------------
@@ -705,7 +705,7 @@ def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict)
 
 
 def index_language(renderer, lang: str) -> None:
-    """``i18n.language_written``: every page of ``lang`` is in the staging folder; start on its shards."""
+    """``i18n.item_pages_written``: every item page of ``lang`` (all it indexes) is in the staging folder; start on its shards."""
     search = search_of_build(renderer.settings)
     if search is None or search.site.log.errors:
         return
