@@ -330,3 +330,40 @@ def test_compiled_templates_are_not_kept_without_the_content_cache(tmp_path):
     (tmp_path / "t").mkdir()
     env, _compiled = _template_env(tmp_path / "t", {"CACHE_CONTENT": False, "CACHE_PATH": str(tmp_path / "cache")})
     assert env.bytecode_cache is None and not (tmp_path / "cache").exists()
+
+
+def _collector_on(_item) -> bool:
+    import gc
+
+    return gc.isenabled()
+
+
+def test_a_build_runs_with_the_garbage_collector_off_and_turns_it_on_again():
+    """The collector's passes over the growing model were 10-20 % of a rebuild (docs/performance.md)."""
+    import gc
+
+    from outputs.build import SiteBuild
+
+    class Fake:
+        def _run(self):
+            self.during = gc.isenabled()
+
+    fake = Fake()
+    assert gc.isenabled()
+    SiteBuild.run(fake)
+    assert fake.during is False
+    assert gc.isenabled()  # the development server builds in this process again and again
+
+
+def test_forked_workers_collect_their_own_garbage_but_not_the_inherited_heap():
+    import gc
+
+    from contract.workers import map_forked
+
+    gc.disable()
+    try:
+        enabled = map_forked(_collector_on, list(range(8)), {"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}, step=2)
+    finally:
+        gc.enable()
+    assert enabled == [True] * 8  # each worker turned it on
+    assert gc.get_freeze_count() == 0  # the parent's objects were frozen for the workers only

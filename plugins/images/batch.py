@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -123,15 +124,19 @@ def process_all(
         for job in todo:
             finished(job, _work(job, spec, cache))
     else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(_work, job, spec, cache): job for job in todo}
-            for future in as_completed(futures):
-                job = futures[future]
-                try:
-                    outcome = future.result()
-                except Exception as error:  # the worker process itself died
-                    outcome = (None, False, _unexpected(error), None)
-                finished(job, outcome)
+        gc.freeze()  # forked workers collect their own garbage, never the heap they inherit
+        try:
+            with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
+                futures = {pool.submit(_work, job, spec, cache): job for job in todo}
+                for future in as_completed(futures):
+                    job = futures[future]
+                    try:
+                        outcome = future.result()
+                    except Exception as error:  # the worker process itself died
+                        outcome = (None, False, _unexpected(error), None)
+                    finished(job, outcome)
+        finally:
+            gc.unfreeze()
 
     from contract.problems import ERROR, Problem  # the build has it loaded; workers need not
 

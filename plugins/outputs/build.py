@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import gc
 import logging
 import os
 import re
@@ -176,6 +177,21 @@ class SiteBuild(Pelican):
     committed = False
 
     def run(self):
+        # The cyclic garbage collector is off while the build runs: the model only grows until the
+        # end, and every pass of the collector walked all of it again (measured on one English edit:
+        # 0.35-0.39 s of 3.3-3.4 s of CPU at N = 1 000, 2.4-2.7 s at N = 5 000).  Unreachable cycles
+        # wait for the end of the build; forked workers collect their own garbage (contract.workers).
+        # It stays off when the process ends with the build (EXIT_WITHOUT_TEARDOWN): turned on, its
+        # first pass would walk every object the build made (≈ 0.5 s at N = 5 000) for nothing.
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            self._run()
+        finally:
+            if collecting and not _EXIT_REGISTERED:
+                gc.enable()
+
+    def _run(self):
         started = time.perf_counter()
         final = os.path.abspath(self.settings["OUTPUT_PATH"])
         check_only = bool(self.settings.get("CHECK_ONLY"))
