@@ -468,10 +468,11 @@ class Indexing:
     from the last build instead of being indexed again: an edit re-indexes one shard, and writes
     only the documents of that shard whose pages changed (:class:`KeptDocuments`).
 
-    :meth:`written` is called when a language's pages are all written (``i18n`` renders the
-    languages in order, and a language converted from another comes after it).  In a rebuild it
-    starts Pagefind for that language's changed shards at once, so that Pagefind, a process of
-    its own, indexes on the other core while the build goes on with the other languages; a cold
+    :meth:`written` is called when a language's item pages, the only ones indexed, are all written
+    (``i18n.item_pages_written``: the languages in order, a language converted from another after
+    it).  In a rebuild it starts Pagefind for that language's changed shards at once, so that
+    Pagefind, a process of its own, indexes on the other core while the build goes on with the
+    language's lists and the other languages; a cold
     build starts every shard at the end, as before (its pages are rendered on every core already,
     and Pagefind runs beside render workers would raise the build's peak memory).  Everything but
     Pagefind runs in the build's own thread.  :meth:`finish` starts what is left, waits for
@@ -496,7 +497,7 @@ class Indexing:
         self.keys: set[str] = set()
         self.todo: list[_Shard] = []  # shards indexed by this build, in order
         self._planned: set[str] = set()  # languages whose shards are decided
-        self._written: set[str] = set()  # languages whose pages are all written
+        self._written: set[str] = set()  # languages whose item pages are all written
         self._queue: list[_Shard] = []  # to index, Pagefind not started yet
         self._running: list[_Shard] = []
         self._temporary = tempfile.mkdtemp(prefix="search-")
@@ -505,7 +506,7 @@ class Indexing:
 
     # -- as languages are written ------------------------------------------------------------
     def written(self, lang_code: str) -> None:
-        """Every page of ``lang_code`` is written."""
+        """Every item page of ``lang_code`` is written."""
         self._written.add(lang_code)
         self.start(lang_code)
 
