@@ -172,15 +172,15 @@ def _gallery(site, text, photos=("stage.jpg",)):
 
 
 def test_gallery_photo_that_does_not_exist(site):
-    rebuild_fails(site, *_gallery(site, '![A stage](missing.jpg "x")\n'), "index.en.md: error: photo: the photo 'missing.jpg' is not in the gallery's folder.")
+    rebuild_fails(site, *_gallery(site, '![A stage](missing.jpg "x")\n'), "index.en.md:4: error: photo: the photo 'missing.jpg' is not in the gallery's folder.")
 
 
 def test_gallery_photo_without_alt_text(site):
-    rebuild_fails(site, *_gallery(site, '![](stage.jpg "x")\n'), "index.en.md: error: photo: the photo 'stage.jpg' has no alt text.")
+    rebuild_fails(site, *_gallery(site, '![](stage.jpg "x")\n'), "index.en.md:4: error: photo: the photo 'stage.jpg' has no alt text.")
 
 
 def test_gallery_path_leaving_the_folder(site):
-    rebuild_fails(site, *_gallery(site, '![A stage](../forum-a/stage.jpg)\n'), "index.en.md: error: photo: '../forum-a/stage.jpg' is not a file in the gallery's folder.")
+    rebuild_fails(site, *_gallery(site, '![A stage](../forum-a/stage.jpg)\n'), "index.en.md:4: error: photo: '../forum-a/stage.jpg' is not a file in the gallery's folder.")
 
 
 def test_corrupt_photo(site):

@@ -18,11 +18,13 @@ import os
 import re
 
 from pelican.contents import Content
-from pelican.generators import Generator
+from pelican.generators import Generator, StaticGenerator
 
 from .cache import KeyedCache, read_bytes
+from .files import ContentFiles
 from .model import Item, Site
 from .problems import SourceError
+from .references import References, reference_line
 from . import reader as reader_module
 from .reader import SourceReader
 from .workers import map_forked, workers
@@ -89,6 +91,19 @@ def reader_for(context) -> SourceReader:
     if "_source_reader" not in context:
         context["_source_reader"] = SourceReader(context["MARKDOWN"])
     return context["_source_reader"]
+
+
+def files_for(context) -> ContentFiles:
+    """The build's one view of the content folder: what may be read, and names for "did you mean"."""
+    if "_content_files" not in context:
+        context["_content_files"] = ContentFiles(context["PATH"], context.get("MAX_SOURCE_BYTES") or 2 * 1024 * 1024)
+    return context["_content_files"]
+
+
+def references_for(context) -> References:
+    if "_references" not in context:
+        context["_references"] = References(files_for(context))
+    return context["_references"]
 
 
 def cache_for(context) -> KeyedCache:
@@ -200,16 +215,28 @@ class SourceGenerator(Generator):
         return extensions is False or os.path.splitext(basename)[1][1:] in extensions
 
     def sources(self) -> list[str]:
-        """The Markdown files of this content type, relative to the content folder (listed once)."""
+        """The Markdown files of this content type that may be read, relative to the content folder (listed once).
+
+        The folder is walked by :class:`contract.files.ContentFiles`: a file that is not a regular
+        file inside the content folder (a link leading out, a pipe, a loop of links) or that is too
+        large is not read; ``generate_context`` reports it.
+        """
         if getattr(self, "_sources", None) is None:
-            found = (os.path.normpath(rel).replace(os.sep, "/") for rel in self.get_files([self.folder], extensions=False))
-            self._sources = sorted(rel for rel in found if rel.endswith(".md"))
+            self._sources, self._refused = [], []
+            for listed in files_for(self.context).walk(self.folder):
+                if not (listed.rel.endswith(".md") or listed.folder) or not self._include_path(listed.rel, extensions=False):
+                    continue
+                refusal = listed.refusal or files_for(self.context).too_large(listed)
+                (self._sources if refusal is None else self._refused).append(listed.rel if refusal is None else (listed.rel, refusal))
         return self._sources
 
     def generate_context(self):
         for rel in self.sources():
             self.site.claimed.add(rel)
             self.read_source(rel)
+        for rel, refusal in self._refused:
+            self.site.claimed.add(rel)
+            self.log.error(shown_path(os.path.join(self.path, rel)), refusal.message, field="file", fix=refusal.fix)
 
     def split_name(self, filename: str, shown: str):
         """``name.lang.md`` -> (name, lang); problems are logged."""
@@ -290,8 +317,53 @@ class SourceGenerator(Generator):
         if not self.site.add(item):
             return None
         self.context["generated_content"][rel] = body  # add_source_path(body), without its relpath
-        self.add_static_links(body)
+        self.check_references(item, rel, full)
         return item
+
+    # Galleries list their photos by file name (checked by the galleries plugin).
+    photos_by_name = False
+
+    def check_references(self, item: Item, rel: str, full: str) -> None:
+        """Resolve the body's links to files: report each that fails; the files it may publish go to Pelican."""
+        resolved = references_for(self.context).resolve(item.content._content, rel, photos_by_name=self.photos_by_name)
+        for problem in resolved.problems:
+            self.log.error(
+                item.path,
+                f"'{problem.written}' {problem.message}",
+                line=reference_line(full, problem.written, item.body_line),
+                field="link",
+                fix=problem.fix,
+            )
+        self.context["static_links"].update(resolved.static)  # Pelican's StaticGenerator copies these
+        for target, written in resolved.sources.items():
+            self.site.linked_sources.append((item, target, written))
+
+
+class StaticFiles(StaticGenerator):
+    """Pelican's generator of files copied as they are (``STATIC_PATHS``), listing them safely.
+
+    Pelican's own listing follows every symbolic link: a link to a folder outside the content
+    folder would be published, and a link to a parent folder never ends.  Here the folders are
+    walked by :class:`contract.files.ContentFiles`; a file that may not be read is an error
+    (a line in the build's report) and is never copied.  Files linked with ``{static}`` or
+    ``{attach}`` were checked when the body that links them was read.
+    """
+
+    def get_files(self, paths, exclude=None, extensions=None):
+        files = files_for(self.context)
+        log = Site.of(self.context).log
+        excluded = tuple(f"{os.path.normpath(path).replace(os.sep, '/')}/" for path in exclude or ())
+        found = set()
+        for path in [paths] if isinstance(paths, str) else paths:
+            path = os.path.normpath(path).replace(os.sep, "/").strip("/")
+            for listed in files.walk(path):
+                if listed.rel.startswith(excluded) or not self._include_path(listed.rel, extensions):
+                    continue
+                if listed.refusal is not None:
+                    log.error(shown_path(os.path.join(self.path, listed.rel)), listed.refusal.message, field="file", fix=listed.refusal.fix)
+                    continue
+                found.add(listed.rel)
+        return found
 
 
 # -- parsing on every core ---------------------------------------------------------------------

@@ -147,6 +147,7 @@ class Site:
         self.build_date = build_date()
         self.date_fixed = date_fixed()  # SOURCE_DATE_EPOCH: nothing may depend on the clock or file times
         self.future_dates: list[dt.datetime] = []  # dates after the build that sources carry (held back or not)
+        self.linked_sources: list[tuple[Item, str, str]] = []  # ({filename} links: item, target's rel path, as written)
 
     @classmethod
     def of(cls, context) -> Site:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Text
-from contract.generator import NAME_RE, shown_path
+from contract.generator import NAME_RE, files_for, reference_line, shown_path
 from i18n import listing
 from images import PhotoCache, PhotoJob, VariantSpec, process_all
 
@@ -37,6 +37,7 @@ class GalleryPhoto:
 class GalleriesGenerator(SourceGenerator):
     kind = "gallery"
     folder = "galleries"
+    photos_by_name = True  # its text lists its photos by file name: checked in resolve
     schema = SCHEMA
 
     def generate_context(self):
@@ -79,12 +80,11 @@ class GalleriesGenerator(SourceGenerator):
             folder = os.path.join(self.path, item.key)
             good = []
             for ref in refs:
-                wrong = problem_with(ref)
-                if wrong is None and not os.path.isfile(os.path.join(folder, ref.file)):
-                    wrong = (f"the photo '{ref.file}' is not in the gallery's folder.", f"add {ref.file} to {shown_path(folder)}/ or correct the name.")
+                wrong = problem_with(ref) or self._unreadable(item.key, ref.file, folder)
                 if wrong:
                     if item.derived_from is None:  # report once, on the source written
-                        site.log.error(item.path, wrong[0], field="photo", fix=wrong[1])
+                        line = reference_line(item.content.source_path, f"]({ref.file}", None)
+                        site.log.error(item.path, wrong[0], line=line, field="photo", fix=wrong[1])
                     continue
                 good.append(ref)
                 source = os.path.join(folder, ref.file)
@@ -119,6 +119,21 @@ class GalleriesGenerator(SourceGenerator):
             sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]
             item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]
         self._link_references(site)
+
+    def _unreadable(self, key: str, file: str, folder: str) -> tuple[str, str] | None:
+        """(what is wrong, the fix) when the photo is not a regular file inside the gallery's folder."""
+        files = files_for(self.context)
+        refusal = files.refusal(f"{key}/{file}", what="photo")
+        if refusal is None:
+            return None
+        if refusal.message != "does not exist.":
+            return f"the photo '{file}' {refusal.message}", refusal.fix
+        beside = [listed.rel for listed in files.walk(key) if listed.refusal is None and "/" not in listed.rel[len(key) + 1:]]
+        guess = files.closest(f"{key}/{file}", beside)
+        if guess:
+            name = guess.rsplit("/", 1)[-1]
+            return f"the photo '{file}' is not in the gallery's folder.", f"did you mean {name}? Write ![...]({name}), or rename the file."
+        return f"the photo '{file}' is not in the gallery's folder.", f"add {file} to {shown_path(folder)}/ or correct the name."
 
     def _media_url(self, name: str) -> str:
         return f"{self.settings['SITEURL'].rstrip('/')}/media/galleries/{name}/"

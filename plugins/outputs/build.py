@@ -35,11 +35,10 @@ import time
 from importlib import metadata
 
 from pelican import Pelican
-from pelican.generators import StaticGenerator
 from pelican.plugins import signals
 
 from contract.fingerprint import Fingerprinter, Unfingerprintable
-from contract.generator import parse_ahead
+from contract.generator import StaticFiles, parse_ahead
 from contract.model import Site, build_date
 from contract.problems import ERROR, Problem, ProblemLog
 
@@ -172,7 +171,7 @@ class SiteBuild(Pelican):
         for _receiver, values in signals.get_generators.send(self):
             values = values if isinstance(values, (list, tuple)) else (values,)
             generators.extend(v for v in values if v is not None)
-        return [*generators, StaticGenerator]
+        return [*generators, StaticFiles]  # Pelican's StaticGenerator, listing content/ safely
 
     committed = False
 

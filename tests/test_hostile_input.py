@@ -1,0 +1,213 @@
+"""Hostile and mistaken input about files: nothing outside content/ is read or published.
+
+Each case is made in a copy of the fixture site that was built once, then rebuilt: the build
+must exit non-zero with one line naming the file, print no traceback, leave the previous
+output byte for byte as it was, and publish nothing from outside the content folder (a file
+beside it holds a token that must never reach the output).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+
+import pytest
+
+from tests.helpers import FIXTURE, build, draw_fixture_photos, no_traceback, tree_digest
+
+SECRET = "TOKEN-FROM-OUTSIDE-CONTENT-7f3a"
+RELEASE = "Title: Links\nDate: 2025-07-30 14:30\n\n"
+
+
+@pytest.fixture(scope="module")
+def built_once(tmp_path_factory):
+    work = tmp_path_factory.mktemp("hostile")
+    content = work / "content"
+    shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
+    (content / "files").mkdir()
+    (content / "files" / "annual-report.pdf").write_bytes(b"%PDF-1.4 a small report\n")
+    result = build(content, work / "output")
+    assert result.returncode == 0, result.text
+    return work
+
+
+@pytest.fixture
+def site(built_once, tmp_path):
+    """A copy of the built fixture site, and a folder beside its content with a secret in it."""
+    shutil.copytree(built_once / "content", tmp_path / "content")
+    shutil.copytree(built_once / "output", tmp_path / "output")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.txt").write_text(SECRET + "\n", encoding="utf-8")
+    (outside / "secret.en.md").write_text(RELEASE + SECRET + "\n", encoding="utf-8")
+    (outside / "press").mkdir()
+    (outside / "press" / "leak.en.md").write_text(RELEASE + SECRET + "\n", encoding="utf-8")
+    (outside / "photo.jpg").write_bytes((tmp_path / "content" / "galleries" / "forum-a" / "stage.jpg").read_bytes())
+    return tmp_path
+
+
+def fails_harmlessly(work, *expected: str) -> list[str]:
+    """Rebuild ``work``'s content: it must fail with ``expected`` lines and change nothing."""
+    output = work / "output"
+    before = tree_digest(output)
+    result = build(work / "content", output)
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert result.returncode == 1, result.text
+    assert no_traceback(result.text), result.text
+    assert len(result.text.splitlines()) < 40, result.text  # one line a problem, not pages of them
+    assert tree_digest(output) == before, "the previous output changed"
+    assert not list(work.glob(".staging-*")), "a staging folder was left behind"
+    for fragment in expected:
+        assert any(fragment in line for line in errors), f"{fragment!r} not in {errors}"
+    for path in output.rglob("*"):
+        if path.is_file():
+            assert SECRET.encode() not in path.read_bytes(), f"{path} holds a file from outside content/"
+    return errors
+
+
+def write(work, rel: str, text: str) -> None:
+    path = work / "content" / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# -- references in a body --------------------------------------------------------------------
+
+@pytest.mark.parametrize("link", ["{attach}../../../outside/secret.txt", "{static}../../../outside/secret.txt",
+                                  "{attach}../../../../../../../../etc/hosts", "{static}/../outside/secret.txt"])
+def test_a_link_that_climbs_out_of_the_content_folder_is_an_error(site, link):
+    write(site, "press/2025/notes.en.md", RELEASE + f"Read [the notes]({link}).\n")
+    errors = fails_harmlessly(site, f"notes.en.md:4: error: link: '{link}' leads outside the content folder")
+    assert len(errors) == 1
+
+
+def test_a_symbolic_link_in_the_files_folder_leading_out_is_an_error(site):
+    os.symlink(site / "outside" / "secret.txt", site / "content" / "files" / "secret.txt")
+    fails_harmlessly(site, "content/files/secret.txt: error: file: is a symbolic link leading outside the content folder")
+
+
+def test_a_static_link_through_a_symbolic_link_leading_out_is_an_error(site):
+    os.symlink(site / "outside" / "secret.txt", site / "content" / "press" / "2025" / "notes.txt")
+    write(site, "press/2025/notes.en.md", RELEASE + "Read [the notes]({attach}notes.txt).\n")
+    fails_harmlessly(site, "notes.en.md:4: error: link: '{attach}notes.txt' leads to content/press/2025/notes.txt, which is a symbolic link leading outside")
+
+
+def test_a_static_link_to_a_missing_file_says_which_file_was_meant(site):
+    write(site, "press/2025/notes.en.md", RELEASE + "The [report]({static}/files/anual-report.pdf).\n")
+    errors = fails_harmlessly(site, "notes.en.md:4: error: link: '{static}/files/anual-report.pdf' leads to content/files/anual-report.pdf, which does not exist.")
+    assert "did you mean content/files/annual-report.pdf?" in errors[0]
+
+
+def test_a_link_to_a_missing_source_says_which_source_was_meant(site):
+    write(site, "press/2024/notes.en.md", "Title: N\nDate: 2024-07-30 14:30\n\nSee [beta]({filename}../2025/betta.en.md).\n")
+    errors = fails_harmlessly(site, "notes.en.md:4: error: link: '{filename}../2025/betta.en.md' leads to content/press/2025/betta.en.md, which does not exist.")
+    assert "did you mean content/press/2025/beta.en.md? Write {filename}../2025/beta.en.md." in errors[0]
+
+
+def test_a_link_to_a_draft_is_an_error(site):
+    write(site, "press/2025/later.en.md", "Title: Later\nDate: 2025-07-30 14:30\nStatus: draft\n\nNot yet.\n")
+    write(site, "press/2025/notes.en.md", RELEASE + "\nSee [later]({filename}later.en.md).\n")
+    fails_harmlessly(site, "notes.en.md:5: error: link: '{filename}later.en.md' links to content/press/2025/later.en.md, which is not published")
+
+
+@pytest.mark.parametrize("body, expected", [
+    ("![Visitors in 2025](visitors-2025.png)", "'visitors-2025.png' is a relative image address"),
+    ("See [beta](beta.en.md).", "'beta.en.md' is a relative link to a source file"),
+    ("See [the list](../press/).", "'../press/' is a relative address"),
+    ("See [tag]({tag}smart).", "'{tag}smart' is not a kind of link this site knows ({tag})."),
+    ("A [page]({static}beta.en.md).", "'{static}beta.en.md' leads to content/press/2025/beta.en.md, which is a page's source, not a file to copy."),
+])
+def test_relative_and_unknown_references_are_errors(site, body, expected):
+    write(site, "press/2025/notes.en.md", RELEASE + body + "\n")
+    fails_harmlessly(site, f"notes.en.md:4: error: link: {expected}")
+
+
+def test_a_relative_image_that_exists_beside_the_release_is_still_an_error(site):
+    shutil.copy(site / "outside" / "photo.jpg", site / "content" / "press" / "2025" / "chart.jpg")
+    write(site, "press/2025/notes.en.md", RELEASE + "![A chart](chart.jpg)\n")
+    errors = fails_harmlessly(site, "notes.en.md:4: error: link: 'chart.jpg' is a relative image address")
+    assert "{static}/files/chart.jpg" in errors[0]
+
+
+# -- what is read as a source ------------------------------------------------------------------
+
+def test_a_source_that_is_a_symbolic_link_leading_out_is_an_error(site):
+    os.symlink(site / "outside" / "secret.en.md", site / "content" / "press" / "2025" / "secret.en.md")
+    fails_harmlessly(site, "press/2025/secret.en.md: error: file: is a symbolic link leading outside the content folder")
+
+
+def test_a_folder_that_is_a_symbolic_link_leading_out_is_an_error(site):
+    os.symlink(site / "outside" / "press", site / "content" / "press" / "2026")
+    fails_harmlessly(site, "press/2026: error: file: is a symbolic link leading outside the content folder")
+
+
+def test_a_dangling_symbolic_link_is_one_line(site):
+    os.symlink(site / "outside" / "gone.en.md", site / "content" / "press" / "2025" / "gone.en.md")
+    errors = fails_harmlessly(site, "press/2025/gone.en.md: error: file: is a symbolic link to something that does not exist.")
+    assert len(errors) == 1
+
+
+def test_a_loop_of_symbolic_links_is_one_line(site):
+    os.symlink("..", site / "content" / "press" / "2025" / "again")
+    os.symlink("b.en.md", site / "content" / "press" / "2025" / "a.en.md")
+    os.symlink("a.en.md", site / "content" / "press" / "2025" / "b.en.md")
+    errors = fails_harmlessly(site, "press/2025/again: error: file: is a symbolic link to a folder that is already part of the content",
+                              "press/2025/a.en.md: error: file: is a loop of symbolic links.")
+    assert len(errors) == 3
+
+
+def test_a_named_pipe_is_not_read(site):
+    os.mkfifo(site / "content" / "press" / "2025" / "pipe.en.md")
+    os.mkfifo(site / "content" / "files" / "pipe.pdf")
+    fails_harmlessly(site, "press/2025/pipe.en.md: error: file: is a named pipe (FIFO), not a regular file.",
+                     "files/pipe.pdf: error: file: is a named pipe (FIFO)")
+
+
+def test_a_huge_source_is_refused_before_it_is_read(site):
+    write(site, "press/2025/huge.en.md", RELEASE + ("word " * 200 + "\n") * 3000)
+    fails_harmlessly(site, "press/2025/huge.en.md: error: file: is 29", "KiB; a source may be at most 2048 KiB.")
+
+
+# -- photos and translations ---------------------------------------------------------------------
+
+def test_a_gallery_photo_named_in_the_wrong_case_gets_did_you_mean(site):
+    path = site / "content" / "galleries" / "forum-a" / "index.en.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("(stage.jpg", "(Stage.JPG"), encoding="utf-8")
+    errors = fails_harmlessly(site, "index.en.md:7: error: photo: the photo 'Stage.JPG' is not in the gallery's folder.")
+    assert "did you mean stage.jpg?" in errors[0]
+
+
+def test_a_gallery_photo_that_is_a_symbolic_link_leading_out_is_an_error(site):
+    os.symlink(site / "outside" / "photo.jpg", site / "content" / "galleries" / "forum-a" / "linked.jpg")
+    path = site / "content" / "galleries" / "forum-a" / "index.en.md"
+    path.write_text(path.read_text(encoding="utf-8") + "\n![A linked photo](linked.jpg)\n", encoding="utf-8")
+    fails_harmlessly(site, "error: photo: the photo 'linked.jpg' is a symbolic link leading outside the content folder")
+
+
+def test_translations_whose_names_differ_by_a_typo_are_an_error(site):
+    write(site, "press/2025/smart-mobility-trial.en.md", "Title: Trial\nDate: 2025-08-01 10:00\n\nText.\n")
+    write(site, "press/2025/smart-mobilty-trial.tc.md", "Title: 試驗\nDate: 2025-08-01 10:00\n\n內文。\n")
+    errors = fails_harmlessly(site, "smart-mobilty-trial.tc.md: error: file name: has the same Date as")
+    assert "rename it to smart-mobility-trial.tc.md" in errors[0]
+    assert "smart-mobility-trial.en.md" in errors[0]
+
+
+def test_items_with_different_dates_and_similar_names_are_two_items(site):
+    write(site, "press/2025/trial-a.en.md", "Title: Trial A\nDate: 2025-08-01 10:00\n\nText.\n")
+    write(site, "press/2025/trial-b.tc.md", "Title: 試驗乙\nDate: 2025-08-02 10:00\n\n內文。\n")
+    result = build(site / "content", site / "output")
+    assert result.returncode == 0, result.text
+    assert "has the same Date as" not in result.text
+
+
+def test_check_reports_every_file_problem_at_once(site):
+    write(site, "press/2025/notes.en.md", RELEASE + "[a]({attach}../../../outside/secret.txt) ![b](b.png)\n")
+    os.mkfifo(site / "content" / "press" / "2025" / "pipe.en.md")
+    os.symlink(site / "outside" / "secret.en.md", site / "content" / "pages" / "secret.en.md")
+    result = build(site / "content", site / "output", "CHECK_ONLY=true")
+    assert result.returncode == 1, result.text
+    assert no_traceback(result.text), result.text
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert len(errors) == 4, errors
+    assert "4 errors" in result.stderr
