@@ -20,7 +20,7 @@ from .model import Group, Item, Language, OutputPage, Section, Site  # noqa: F40
 def _unclaimed(generators, site):
     reader = generators[0]
     folders = sorted({g.folder for g in generators if isinstance(g, SourceGenerator)})
-    for listed in files_for(reader.context).walk():
+    for listed in files_for(reader.context).listing():
         rel = listed.rel
         if (rel.endswith(".md") or listed.folder) and rel not in site.claimed and reader._include_path(rel, extensions=False):
             if listed.refusal is not None:

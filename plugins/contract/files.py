@@ -62,7 +62,8 @@ class ContentFiles:
         self.root = os.path.abspath(root)
         self.real_root = os.path.realpath(self.root)
         self.max_bytes = max_bytes
-        self._all: list[str] | None = None  # every regular file's rel, for "did you mean"
+        self._listing: list[Listed] | None = None  # the whole folder, walked once
+        self._readable: set[str] = set()  # rel paths of the regular files in it
 
     # -- one path ------------------------------------------------------------------------------
     def inside(self, real: str) -> bool:
@@ -70,6 +71,8 @@ class ContentFiles:
 
     def refusal(self, rel: str, *, what: str = "file") -> Refusal | None:
         """Why ``rel`` (relative to the content folder) may not be read, or None when it may."""
+        if rel in self._readable:  # found by the walk: a regular file, reached inside the folder
+            return None
         full = os.path.join(self.root, rel)
         try:
             link = os.path.islink(full)
@@ -177,11 +180,19 @@ class ContentFiles:
         """Whether ``real`` is a folder below one already walked (its files would be listed twice)."""
         return any(real.startswith(folder + os.sep) for folder in folders)
 
+    def listing(self, folder: str = "") -> list[Listed]:
+        """What :meth:`walk` finds below ``folder``, from one walk of the whole content folder per build."""
+        if self._listing is None:
+            self._listing = self.walk()
+            self._readable = {listed.rel for listed in self._listing if listed.refusal is None}
+        if not folder:
+            return self._listing
+        prefix = folder.rstrip("/") + "/"
+        return [listed for listed in self._listing if listed.rel.startswith(prefix) or listed.rel == folder]
+
     # -- suggestions ---------------------------------------------------------------------------
     def all_files(self) -> list[str]:
-        if self._all is None:
-            self._all = [listed.rel for listed in self.walk() if listed.refusal is None]
-        return self._all
+        return [listed.rel for listed in self.listing() if listed.refusal is None]
 
     def closest(self, rel: str, candidates: list[str] | None = None) -> str | None:
         """The real file whose path is closest to ``rel`` (a letter's case, a letter or two), or None."""

@@ -24,8 +24,9 @@ from .cache import KeyedCache, read_bytes
 from .files import ContentFiles
 from .model import Item, Site
 from .problems import SourceError
-from .references import References, reference_line
+from .references import References, addresses, reference_line
 from . import reader as reader_module
+from . import references as references_module
 from .reader import SourceReader
 from .workers import map_forked, workers
 
@@ -112,8 +113,11 @@ def cache_for(context) -> KeyedCache:
         if context.get("CACHE_CONTENT"):
             path = os.path.join(context["CACHE_PATH"], "sources.pickle")
         # The parse depends on the Markdown settings and on the reader's own code.
-        with open(reader_module.__file__, "rb") as handle:
-            code = hashlib.sha256(handle.read()).hexdigest()
+        digest = hashlib.sha256()
+        for module in (reader_module, references_module):  # a body's addresses are kept with its parse
+            with open(module.__file__, "rb") as handle:
+                digest.update(handle.read())
+        code = digest.hexdigest()
         context["_source_cache"] = KeyedCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
 
@@ -223,7 +227,7 @@ class SourceGenerator(Generator):
         """
         if getattr(self, "_sources", None) is None:
             self._sources, self._refused = [], []
-            for listed in files_for(self.context).walk(self.folder):
+            for listed in files_for(self.context).listing(self.folder):
                 if not (listed.rel.endswith(".md") or listed.folder) or not self._include_path(listed.rel, extensions=False):
                     continue
                 refusal = listed.refusal or files_for(self.context).too_large(listed)
@@ -283,6 +287,7 @@ class SourceGenerator(Generator):
         except SourceError as err:
             self.log.extend(err.problems)
             return None
+        found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
         fields = self.schema.check(header, shown, self.log)
         if fields is None:
             return None
@@ -317,15 +322,15 @@ class SourceGenerator(Generator):
         if not self.site.add(item):
             return None
         self.context["generated_content"][rel] = body  # add_source_path(body), without its relpath
-        self.check_references(item, rel, full)
+        self.check_references(item, rel, full, found)
         return item
 
     # Galleries list their photos by file name (checked by the galleries plugin).
     photos_by_name = False
 
-    def check_references(self, item: Item, rel: str, full: str) -> None:
-        """Resolve the body's links to files: report each that fails; the files it may publish go to Pelican."""
-        resolved = references_for(self.context).resolve(item.content._content, rel, photos_by_name=self.photos_by_name)
+    def check_references(self, item: Item, rel: str, full: str, found: list) -> None:
+        """Resolve the body's addresses (``found``) to files: report each that fails; the files it may publish go to Pelican."""
+        resolved = references_for(self.context).resolve(found, rel, photos_by_name=self.photos_by_name)
         for problem in resolved.problems:
             self.log.error(
                 item.path,
@@ -356,7 +361,7 @@ class StaticFiles(StaticGenerator):
         found = set()
         for path in [paths] if isinstance(paths, str) else paths:
             path = os.path.normpath(path).replace(os.sep, "/").strip("/")
-            for listed in files.walk(path):
+            for listed in files.listing(path):
                 if listed.rel.startswith(excluded) or not self._include_path(listed.rel, extensions):
                     continue
                 if listed.refusal is not None:

@@ -102,14 +102,15 @@ class References:
     def __init__(self, files: ContentFiles):
         self.files = files
 
-    def resolve(self, html: str, source_rel: str, *, photos_by_name: bool = False) -> Resolved:
-        """The references of the body of the source at ``source_rel`` (relative to the content folder).
+    def resolve(self, found: list[Reference], source_rel: str, *, photos_by_name: bool = False) -> Resolved:
+        """What the addresses ``found`` in the body of the source at ``source_rel`` (relative to the
+        content folder) refer to.
 
         ``photos_by_name``: images written by bare file name are the gallery's photos (checked there).
         """
         result = Resolved()
         source_dir = posixpath.dirname(source_rel)
-        for ref in addresses(html):
+        for ref in found:
             written = ref.written
             form = _FORM_RE.match(written)
             if form:

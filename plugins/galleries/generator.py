@@ -128,7 +128,7 @@ class GalleriesGenerator(SourceGenerator):
             return None
         if refusal.message != "does not exist.":
             return f"the photo '{file}' {refusal.message}", refusal.fix
-        beside = [listed.rel for listed in files.walk(key) if listed.refusal is None and "/" not in listed.rel[len(key) + 1:]]
+        beside = [listed.rel for listed in files.listing(key) if listed.refusal is None and "/" not in listed.rel[len(key) + 1:]]
         guess = files.closest(f"{key}/{file}", beside)
         if guess:
             name = guess.rsplit("/", 1)[-1]
