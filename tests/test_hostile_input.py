@@ -211,3 +211,20 @@ def test_check_reports_every_file_problem_at_once(site):
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert len(errors) == 4, errors
     assert "4 errors" in result.stderr
+
+
+def test_every_allowed_link_form_is_replaced_by_an_address_of_a_published_file(site):
+    (site / "content" / "press" / "2025" / "rundown.pdf").write_bytes(b"%PDF-1.4 rundown\n")
+    write(site, "press/2025/notes.en.md", RELEASE + "See [beta]({filename}beta.en.md), the [report]({static}/files/annual-report.pdf), "
+          "the [rundown]({attach}rundown.pdf) and [about](/en/about/).\n")
+    result = build(site / "content", site / "output")
+    assert result.returncode == 0, result.text
+    page = result.page("/en/press/2025/notes/")
+    hrefs = [a["href"] for a in page.select("main a[href]")]
+    for wanted in ("/en/press/2025/beta/", "/files/annual-report.pdf", "/en/about/"):
+        assert any(href.endswith(wanted) for href in hrefs), (wanted, hrefs)
+    rundown = next(href for href in hrefs if href.endswith("rundown.pdf"))
+    assert (site / "output" / rundown.lstrip("/")).read_bytes() == b"%PDF-1.4 rundown\n"
+    for path in (site / "output").rglob("*.html"):
+        text = path.read_text(encoding="utf-8")
+        assert "{filename}" not in text and "{static}" not in text and "{attach}" not in text, path
