@@ -10,6 +10,9 @@ PORT ?= 8000
 ARTIFACTS ?= $(CURDIR)/test-artifacts
 LOCALES := zh_Hant_HK zh_Hans_HK
 BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
+# Lines wrapped at the width plugins/sc/catalog.py writes the Simplified catalog with, so that a run
+# changes only the messages that changed.
+PO_WIDTH := --width 100
 
 .DEFAULT_GOAL := help
 .PHONY: bench sample-photos help html serve devserver test check-site system-deps clean translations publish
@@ -97,12 +100,12 @@ check: $(VENV)/.requirements sample-photos
 	@$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain -e CHECK_ONLY=true
 
 translations: $(VENV)/.requirements
-	$(BIN)/pybabel extract -F theme/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output \
+	$(BIN)/pybabel extract -F theme/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output $(PO_WIDTH) \
 	  --project "Smart Lab site" -o theme/translations/messages.pot .
 	@for locale in $(LOCALES); do \
 	  po=theme/translations/$$locale/LC_MESSAGES/messages.po; \
-	  if [ -f $$po ]; then $(BIN)/pybabel update --no-fuzzy-matching -i theme/translations/messages.pot -d theme/translations -l $$locale; \
-	  else $(BIN)/pybabel init -i theme/translations/messages.pot -d theme/translations -l $$locale; fi; \
+	  if [ -f $$po ]; then $(BIN)/pybabel update --no-fuzzy-matching $(PO_WIDTH) -i theme/translations/messages.pot -d theme/translations -l $$locale; \
+	  else $(BIN)/pybabel init $(PO_WIDTH) -i theme/translations/messages.pot -d theme/translations -l $$locale; fi; \
 	done
 	$(BIN)/python plugins/sc/catalog.py theme/translations/zh_Hant_HK/LC_MESSAGES/messages.po \
 	  theme/translations/zh_Hans_HK/LC_MESSAGES/messages.po

@@ -4,6 +4,13 @@ import os
 import sys
 
 ROOT = os.path.dirname(os.path.abspath(__file__))
+
+
+def _(message):
+    """Marks a message for the catalogs (make translations); it is translated where it is shown."""
+    return message
+
+
 # The project's own plugins import one another (press uses contract and i18n).
 if os.path.join(ROOT, "plugins") not in sys.path:
     sys.path.insert(0, os.path.join(ROOT, "plugins"))
@@ -19,7 +26,8 @@ TIMEZONE = "Asia/Hong_Kong"
 DEFAULT_LANG = "en"
 LANGUAGES = {
     # name: its own name, in the switcher; label: its English name, in build messages;
-    # only_label: marks an item listed in another language's pages that exists only in this one.
+    # only_label: marks an item listed in another language's pages that exists only in this one; a
+    # catalog message, shown in the language of the page that lists it ("(Chinese only)", "（只有英文版）").
     "en": {
         "locale": "en_HK",
         "html_lang": "en",
@@ -27,7 +35,7 @@ LANGUAGES = {
         "label": "English",
         "og_locale": "en_HK",
         "sitename": "Smart Government Innovation Lab",
-        "only_label": "(English only)",
+        "only_label": _("(English only)"),
     },
     "tc": {
         "locale": "zh_Hant_HK",
@@ -36,7 +44,7 @@ LANGUAGES = {
         "label": "Traditional Chinese",
         "og_locale": "zh_HK",
         "sitename": "智慧政府創新實驗室",
-        "only_label": "(只有中文)",
+        "only_label": _("(Chinese only)"),
     },
     # Simplified Chinese is converted from Traditional (plugins/sc); an editor's <name>.sc.md overrides it.
     "sc": {
@@ -46,7 +54,7 @@ LANGUAGES = {
         "label": "Simplified Chinese",
         "og_locale": "zh_CN",
         "sitename": "智慧政府创新实验室",
-        "only_label": "(只有中文)",
+        "only_label": _("(Chinese only)"),
         "derived_from": "tc",
     },
 }

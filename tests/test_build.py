@@ -89,12 +89,17 @@ def test_untranslated_items_are_listed_in_the_other_language_marked(fixture_site
         for url in (f"/{lang}/press/", f"/{lang}/press/page/2/"):
             for link in fixture_site.page(url).select("a.sl-entry__link"):
                 listed[(lang, link["href"])] = link
+    # the title in its own language; the markers in the list's (a screen reader reads them in its voice)
     gamma_on_en = listed[("en", "/tc/press/2025/gamma/")]
-    assert gamma_on_en["lang"] == "zh-Hant-HK"
-    assert gamma_on_en.select_one(".sl-entry__only").get_text() == "(只有中文)"
+    assert gamma_on_en["hreflang"] == "zh-Hant-HK" and gamma_on_en.select_one("[lang]")["lang"] == "zh-Hant-HK"
+    assert gamma_on_en.select_one(".sl-entry__only").get_text() == "(Chinese only)"
     beta_on_tc = listed[("tc", "/en/press/2025/beta/")]
-    assert beta_on_tc["lang"] == "en"
-    assert beta_on_tc.select_one(".sl-entry__only").get_text() == "(English only)"
+    assert beta_on_tc["hreflang"] == "en" and beta_on_tc.select_one("[lang]").get_text() == "Beta release only in English"
+    assert beta_on_tc.select_one(".sl-entry__only").get_text() == "（只有英文版）"
+    assert beta_on_tc.select_one(".sl-with-photos").get_text() == "（附圖）"
+    for link in (gamma_on_en, beta_on_tc):
+        for marker in link.select(".sl-entry__only, .sl-with-photos"):
+            assert marker.find_parent(attrs={"lang": True}).name == "html", marker
     # translated items link to the list's own language, unmarked
     assert listed[("tc", "/tc/press/2024/alpha/")].select_one(".sl-entry__only") is None
     assert len([key for key in listed if key[0] == "en"]) == 4
@@ -217,3 +222,34 @@ def test_table_alignment_becomes_classes_not_style_attributes(fixture_site):
     assert cell is not None and cell.get_text() == "1"
     for path in fixture_site.html_files():
         assert " style=" not in path.read_text(encoding="utf-8"), path
+
+
+CJK = "\u3400-\u9fff"
+
+
+@pytest.mark.parametrize("lang", ["tc", "sc"])
+def test_no_half_width_colon_after_a_chinese_label(fixture_site, lang):
+    """Labels the templates put before a value end with the full-width colon on Chinese pages."""
+    pages = [path for path in fixture_site.html_files() if path.relative_to(fixture_site.output).parts[0] == lang]
+    assert len(pages) > 10
+    for path in pages:
+        soup = fixture_site.page("/" + str(path.relative_to(fixture_site.output)))
+        for written in soup.select(".sl-prose, h1, title, script"):
+            written.extract()  # what editors wrote is theirs
+        text = soup.get_text(" ")
+        assert not re.search(f"[{CJK}]\\s*:", text), (path, re.search(f".{{0,20}}[{CJK}]\\s*:.{{0,20}}", text).group(0))
+    page = fixture_site.page(f"/{lang}/press/2024/alpha/")
+    assert page.select_one(".sl-footer__revised").get_text().startswith(("最近修訂日期：", "最近修订日期："))
+    if lang == "tc":  # the sc alpha is written by hand, without tags
+        assert page.select_one(".sl-tags__label").get_text() == "標籤："
+
+
+def test_every_page_shows_the_build_year_in_its_copyright(fixture_site):
+    """One year for the whole site, the build's (2026-01-01), even on a 2019 forum's page."""
+    years = {}
+    for path in fixture_site.html_files():
+        soup = fixture_site.page("/" + str(path.relative_to(fixture_site.output)))
+        notice = soup.select_one(".sl-footer__copyright")
+        if notice is not None:
+            years.setdefault(re.search(r"\d{4}", notice.get_text()).group(0), []).append(path.name)
+    assert list(years) == ["2026"], {year: len(pages) for year, pages in years.items()}

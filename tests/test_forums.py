@@ -15,9 +15,38 @@ def test_upcoming_first_then_past_by_year_newest_first(fixture_site):
     assert [a["href"] for a in past.select("a.sl-entry__link")] == ["/en/forums/forum-a/", "/en/forums/forum-c/"]
 
 
-def test_series_totals_are_computed_from_past_forums(fixture_site):
-    stats = fixture_site.page("/en/forums/").select(".sl-stats dd")
+def test_series_totals_say_they_count_the_archive_not_the_series(fixture_site):
+    page = fixture_site.page("/en/forums/")
+    stats = page.select(".sl-stats dd:not(.sl-stats__note)")
     assert [dd.get_text() for dd in stats] == ["2", "530", "26"]
+    assert [dt.get_text() for dt in page.select(".sl-stats dt")] == [
+        "Past forums in this archive", "Participants at these forums", "Exhibitors at these forums"]
+    assert "not totals of the whole series" in page.select_one(".sl-stats__scope").get_text()
+    # forum-c has no Number: the ordinals are not shown rather than shown incomplete
+    assert page.select(".sl-stats__note") == []
+    tc = fixture_site.page("/tc/forums/")
+    assert [dt.get_text() for dt in tc.select(".sl-stats dt")][0] == "本網站收錄的已舉行論壇"
+
+
+def test_forum_totals_count_only_forums_that_state_a_figure():
+    from types import SimpleNamespace
+
+    from forums.generator import ForumsGenerator
+
+    def group(number=None, **fields):
+        return SimpleNamespace(primary=SimpleNamespace(fields={"number": number, **fields}))
+
+    totals = ForumsGenerator.totals(None, [group(19, participants=300), group(18, participants=200, exhibitors=4), group(1)])
+    assert totals == {"held": 3, "numbers": ["1", "18–19"], "participants": 500, "participants_reported": 2,
+                      "exhibitors": 4, "exhibitors_reported": 1}
+    assert ForumsGenerator.totals(None, [group(19), group(None)])["numbers"] == []
+
+
+def test_only_an_upcoming_forum_offers_add_to_calendar(fixture_site):
+    for lang in ("en", "tc"):
+        assert fixture_site.page(f"/{lang}/forums/forum-a/").select(".sl-calendar-link") == []
+    link = fixture_site.page("/en/forums/forum-b/").select_one(".sl-calendar-link a")
+    assert link["href"] == "/en/forums/forum-b/event.ics"
 
 
 def test_forum_facts_are_localized(fixture_site):
@@ -76,7 +105,7 @@ def test_releases_naming_a_forum_are_listed_on_it_and_link_back(fixture_site):
     assert release.select_one(".sl-article__forum a")["href"] == "/en/forums/forum-a/"
     # on the tc forum page the English-only release is listed, marked
     tc_forum = fixture_site.page("/tc/forums/forum-a/")
-    assert tc_forum.select_one("a.sl-entry__link .sl-entry__only").get_text() == "(English only)"
+    assert tc_forum.select_one("a.sl-entry__link .sl-entry__only").get_text() == "（只有英文版）"
 
 
 def test_home_shows_the_next_upcoming_forum(fixture_site):

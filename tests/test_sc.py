@@ -54,5 +54,5 @@ def test_switcher_offers_three_languages_everywhere(fixture_site):
 def test_untranslated_english_item_is_marked_on_sc_and_not_warned_twice(fixture_site):
     entries = fixture_site.page("/sc/press/page/2/").select("a.sl-entry__link")
     beta = [a for a in entries if a["href"] == "/en/press/2025/beta/"][0]
-    assert beta.select_one(".sl-entry__only").get_text() == "(English only)"
+    assert beta.select_one(".sl-entry__only").get_text() == "（只有英文版）"  # in the page's language and script
     assert not [line for line in fixture_site.text.splitlines() if "Simplified Chinese (sc) translation" in line]

@@ -30,6 +30,17 @@ SCHEMA = Schema(
 LIST_KEY = "forums:list"
 
 
+def number_runs(numbers) -> list[tuple[int, int]]:
+    """Ordinals as runs of consecutive numbers: 1, 16, 17, 18 -> [(1, 1), (16, 18)]; None left out."""
+    runs: list[list[int]] = []
+    for number in sorted({n for n in numbers if n is not None}):
+        if runs and number == runs[-1][1] + 1:
+            runs[-1][1] = number
+        else:
+            runs.append([number, number])
+    return [(first, last) for first, last in runs]
+
+
 class ForumsGenerator(SourceGenerator):
     kind = "forum"
     folder = "forums"
@@ -94,13 +105,24 @@ class ForumsGenerator(SourceGenerator):
 
     @staticmethod
     def totals(site, past):
-        """Series totals computed from the pages: forums held, participants, exhibitors."""
+        """What the archive holds of the past forums, said as such: the series may be longer than the
+        archive, so these are never the series' own totals.
+
+        ``held``: past forums with a page; ``numbers``: their ordinals as runs ``["1", "16–21"]`` (none
+        when a forum has no Number);
+        ``participants``/``exhibitors``: sums over the forums whose page states the figure, and
+        ``participants_reported``/``exhibitors_reported``: how many of them do.
+        """
         firsts = [g.primary for g in past]
-        return {
-            "held": len(firsts),
-            "participants": sum(i.fields.get("participants", 0) for i in firsts),
-            "exhibitors": sum(i.fields.get("exhibitors", 0) for i in firsts),
-        }
+        numbers = [i.fields["number"] for i in firsts if i.fields.get("number") is not None]
+        # the ordinals are shown only when every forum counted has one
+        runs = [str(a) if a == b else f"{a}–{b}" for a, b in number_runs(numbers)]
+        totals = {"held": len(firsts), "numbers": runs if len(numbers) == len(firsts) else []}
+        for field in ("participants", "exhibitors"):
+            stated = [i.fields[field] for i in firsts if i.fields.get(field) is not None]
+            totals[field] = sum(stated)
+            totals[f"{field}_reported"] = len(stated)
+        return totals
 
     def build_pages(self, site, catalogs):
         calendars = Calendars(self.settings)  # from the cache when unchanged

@@ -10,6 +10,8 @@ from __future__ import annotations
 import functools
 import io
 import os
+import re
+import unicodedata
 
 from babel.dates import format_date
 from babel.messages.mofile import write_mo
@@ -32,6 +34,21 @@ def _format_date(value, form: str, locale: str) -> str:
     return format_date(value, form, locale=locale)
 
 
+# The marker a title gets when the item shows photos; info.gov.hk releases with photos already end with it.
+WITH_PHOTOS = "(with photos)"
+
+
+def _folded(text: str) -> str:
+    """For comparing markers: full-width forms as half-width ((附圖) = （附圖）), no spaces, any case."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text)).casefold()
+
+
+def ends_with_marker(title: str, markers) -> bool:
+    """Whether ``title`` already ends with one of ``markers`` (in either width of brackets)."""
+    folded = _folded(title)
+    return any(folded.endswith(_folded(marker)) for marker in markers if marker)
+
+
 class Catalogs:
     """The compiled catalog of every language, found by Babel locale name."""
 
@@ -41,6 +58,14 @@ class Catalogs:
         for lang in languages:
             path = os.path.join(folder, lang.locale, "LC_MESSAGES", "messages.po")
             self.translations[lang.code] = compile_po(path, lang.locale) if os.path.exists(path) else NullTranslations()
+
+    @functools.cached_property
+    def photo_markers(self) -> tuple[str, ...]:
+        """"(with photos)" in every language of the site: a title ending with any of them has its marker."""
+        return tuple(dict.fromkeys([WITH_PHOTOS, *(self.gettext(code, WITH_PHOTOS) for code in self.translations)]))
+
+    def carries_photo_marker(self, title: str) -> bool:
+        return ends_with_marker(title, self.photo_markers)
 
     def gettext(self, lang: str, message: str) -> str:
         return self.translations[lang].gettext(message)

@@ -70,6 +70,8 @@ class SiteRenderer(Generator):
             site.pages.extend(builder.build_pages(site, self.catalogs))
         self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
         self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
+        # Every page shows the build's year: the first build of the next year changes them all.
+        site.future_dates.append(site.build_date.replace(year=site.build_date.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
         site.pages.extend(self._site_pages(builders))
         check_unique_urls(site)
         warn_untranslated(site)
@@ -181,6 +183,8 @@ class SiteRenderer(Generator):
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)
         self.env.filters.update(date=date, datetime=datetime, isodate=lambda value: value.isoformat())
+        # {% if item.title is carrying_photo_marker %}: the title already ends "(with photos)" or "（附圖）"
+        self.env.tests["carrying_photo_marker"] = catalogs.carries_photo_marker
         self.env.globals.update(
             url=url,
             language=site.language,
@@ -199,6 +203,8 @@ class SiteRenderer(Generator):
             "SITENAME": lang.sitename,
             "nav": self.nav[code],
             "footer": self.footer[code],
+            # one copyright year on every page: the build's (not each page's revision)
+            "build_year": self.site.build_date.year,
             # the head links each feed by its address and title
             "feeds": [NavLink(feed.key, feed.title, feed.url) for feed in self.feeds.get(code, [])],
         }

@@ -6,6 +6,8 @@
   var STORAGE_KEY = "sl-text-size";
   var SIZES = ["normal", "large", "largest"];
   var root = document.documentElement;
+  // Styles for pages with this script (the phone menu): set before the first paint.
+  root.classList.add("sl-js");
 
   function remembered() {
     try {
@@ -53,9 +55,38 @@
     group.hidden = false;
   }
 
-  if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", setUpTextSize);
-  } else {
+  // The Menu button of narrow screens: opens and closes the text size, the search box and the
+  // navigation (the CSS shows the button, and hides what it holds, only on narrow screens).
+  function setUpMenu() {
+    var header = document.querySelector(".js-header");
+    var button = header && header.querySelector(".js-menu-button");
+    if (!button) {
+      return;
+    }
+    function setOpen(open) {
+      header.classList.toggle("sl-header--open", open);
+      button.setAttribute("aria-expanded", String(open));
+    }
+    button.addEventListener("click", function () {
+      setOpen(button.getAttribute("aria-expanded") !== "true");
+    });
+    header.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
+        setOpen(false);
+        button.focus();
+      }
+    });
+    button.hidden = false;
+  }
+
+  function setUp() {
     setUpTextSize();
+    setUpMenu();
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", setUp);
+  } else {
+    setUp();
   }
 })();
