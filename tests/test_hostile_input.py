@@ -123,6 +123,13 @@ def test_relative_and_unknown_references_are_errors(site, body, expected):
     fails_harmlessly(site, f"notes.en.md:4: error: link: {expected}")
 
 
+def test_a_site_address_that_no_page_has_is_an_error_with_the_closest_address(site):
+    write(site, "press/2025/notes.en.md", RELEASE + "\nSee [about](/en/abuot/) and [the report](/files/no-such-report.pdf).\n")
+    errors = fails_harmlessly(site, "notes.en.md:5: error: link: '/en/abuot/' is not an address this site publishes. Fix: did you mean /en/about/?",
+                              "notes.en.md:5: error: link: '/files/no-such-report.pdf' is not an address this site publishes.")
+    assert len(errors) == 2
+
+
 def test_a_relative_image_that_exists_beside_the_release_is_still_an_error(site):
     shutil.copy(site / "outside" / "photo.jpg", site / "content" / "press" / "2025" / "chart.jpg")
     write(site, "press/2025/notes.en.md", RELEASE + "![A chart](chart.jpg)\n")

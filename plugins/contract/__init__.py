@@ -15,6 +15,7 @@ from .fields import Choice, CommaList, DateTime, Field, Schema, Text, Url, Whole
 from .files import edit_distance
 from .generator import SourceGenerator, cache_for, files_for, reference_line, shown_path  # noqa: F401
 from .model import Group, Item, Language, OutputPage, Section, Site  # noqa: F401
+from .references import site_address_problem
 
 
 def _unclaimed(generators, site):
@@ -76,6 +77,29 @@ def _near_twins(site):
                     fix=f"if it is the translation, rename it to {new_name}; if it is another item, give it a name "
                     f"that is clearly different.",
                 )
+
+
+def check_site_addresses(site, context) -> None:
+    """Addresses from the site's root that bodies link (``/en/about/``): each must be published.
+
+    Run once every page is planned (``outputs.SiteBuild``, after ``all_generators_finalized``).
+    """
+    if not site.linked_addresses:
+        return
+    known = {"/"}
+    for page in site.pages:
+        known.update((f"/{page.url}", f"/{page.save_as}"))
+    known.update(f"/{static.url}" for static in context.get("static_content", {}).values() if static is not None)
+    for item, written in site.linked_addresses:
+        problem = site_address_problem(written, known)
+        if problem is not None:
+            site.log.error(
+                item.path,
+                f"'{written}' {problem.message}",
+                line=reference_line(item.content.source_path, written, item.body_line),
+                field="link",
+                fix=problem.fix,
+            )
 
 
 def _finish_reading(generators):

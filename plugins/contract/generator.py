@@ -342,6 +342,7 @@ class SourceGenerator(Generator):
         self.context["static_links"].update(resolved.static)  # Pelican's StaticGenerator copies these
         for target, written in resolved.sources.items():
             self.site.linked_sources.append((item, target, written))
+        self.site.linked_addresses.extend((item, written) for written in resolved.site_addresses)
 
 
 class StaticFiles(StaticGenerator):

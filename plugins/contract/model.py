@@ -148,6 +148,7 @@ class Site:
         self.date_fixed = date_fixed()  # SOURCE_DATE_EPOCH: nothing may depend on the clock or file times
         self.future_dates: list[dt.datetime] = []  # dates after the build that sources carry (held back or not)
         self.linked_sources: list[tuple[Item, str, str]] = []  # ({filename} links: item, target's rel path, as written)
+        self.linked_addresses: list[tuple[Item, str]] = []  # addresses from the site's root a body links: item, as written
 
     @classmethod
     def of(cls, context) -> Site:

@@ -18,6 +18,7 @@ those, through the same :class:`~contract.files.ContentFiles`.
 
 from __future__ import annotations
 
+import difflib
 import posixpath
 import re
 from dataclasses import dataclass, field
@@ -83,6 +84,7 @@ class Resolved:
     """What a body refers to: files to publish, sources it links to, and what is wrong."""
 
     static: set[str] = field(default_factory=set)  # rel paths of files copied as they are
+    site_addresses: list[str] = field(default_factory=list)  # "/en/about/": checked once every page is planned
     sources: dict[str, str] = field(default_factory=dict)  # rel path of a linked source -> as written
     problems: list[Problem] = field(default_factory=list)
 
@@ -115,8 +117,10 @@ class References:
             form = _FORM_RE.match(written)
             if form:
                 self._file_form(form.group("brace") or form.group("bar"), form.group("path"), written, source_dir, result)
+            elif written.startswith("/") and not written.startswith("//"):
+                result.site_addresses.append(written)
             elif not written or written.startswith(("#", "/", "?")) or _SCHEME_RE.match(written):
-                continue  # an address on this page, this site or elsewhere (schemes: the HTML policy)
+                continue  # an address on this page or elsewhere (schemes: the HTML policy)
             elif photos_by_name and ref.tag == "img" and "/" not in written:
                 continue
             else:
@@ -177,6 +181,24 @@ class References:
         return Problem(written, "is a relative address, which would lead elsewhere from each page that shows this text.",
                        "link another item with {filename}<path of its .md file>, a file with {static}, "
                        "or write the address from the site's root, e.g. /en/about/.")
+
+
+# Folders of files the build makes besides pages (theme assets, photos, the search index).
+GENERATED_FOLDERS = ("/theme/", "/media/", "/pagefind/")
+
+
+def site_address_problem(written: str, known: set[str]) -> Problem | None:
+    """Why ``written`` (an address from the site's root) is not one the site publishes, or None.
+
+    ``known`` holds every published address: each page's (``/en/about/``), the file it is saved as
+    (``/en/about/index.html``) and each file copied as it is (``/files/report.pdf``).
+    """
+    path = unquote(urlsplit(written).path)
+    if path in known or path.startswith(GENERATED_FOLDERS):
+        return None
+    guess = difflib.get_close_matches(path, sorted(known), n=1, cutoff=0.8)
+    fix = f"did you mean {guess[0]}?" if guess else "check the address on the built site, or link the item's file with {filename}."
+    return Problem(written, "is not an address this site publishes.", fix)
 
 
 def reference_line(path: str, written: str, fallback: int | None) -> int | None:
