@@ -357,7 +357,7 @@ class StaticFiles(StaticGenerator):
 
     def get_files(self, paths, exclude=None, extensions=None):
         files = files_for(self.context)
-        log = Site.of(self.context).log
+        site = Site.of(self.context)
         excluded = tuple(f"{os.path.normpath(path).replace(os.sep, '/')}/" for path in exclude or ())
         found = set()
         for path in [paths] if isinstance(paths, str) else paths:
@@ -366,7 +366,8 @@ class StaticFiles(StaticGenerator):
                 if listed.rel.startswith(excluded) or not self._include_path(listed.rel, extensions):
                     continue
                 if listed.refusal is not None:
-                    log.error(shown_path(os.path.join(self.path, listed.rel)), listed.refusal.message, field="file", fix=listed.refusal.fix)
+                    site.claimed.add(listed.rel)  # reported here, not again as a stray file
+                    site.log.error(shown_path(os.path.join(self.path, listed.rel)), listed.refusal.message, field="file", fix=listed.refusal.fix)
                     continue
                 found.add(listed.rel)
         return found
