@@ -15,17 +15,58 @@ is read again by the next build.
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import logging
 import os
 import pickle
 import shutil
+import signal
 import time
 
 logger = logging.getLogger(__name__)
 
 CACHE_VERSION = 2
 RECENT_NS = 3_000_000_000  # files modified this close to their hashing are hashed again next time
+
+# -- fault injection (tests/test_crash_safety.py) ---------------------------------------------------
+# BUILD_FAULT=<step> kills the build process (SIGKILL: no clean-up of any kind) when it reaches the
+# named step of its commit or of writing a cache; BUILD_FAULT=<step>:<ERRNO> (ENOSPC, EACCES, …)
+# makes the step fail with that error instead, as a full disk or a read-only folder would, and
+# BUILD_FAULT=<step>:remove deletes the folder the step works on, as another program might.
+# Read by the build only; unset, a step costs one dictionary look-up.
+FAULT_ENV = "BUILD_FAULT"
+FAULT_STEPS = (
+    "cache:write",  # a content cache (sources, conversions, calendars): written, not yet renamed
+    "images:entry",  # a photo's encoded variants: written in their folder, not yet renamed into place
+    "images:records",  # the photos' hashes and records: written, not yet renamed
+    "search:documents",  # a shard's kept search documents: its map removed, half of them written
+    "search:map",  # that shard's map: written, not yet renamed
+    "commit:start",  # every page is staged; nothing of the commit done
+    "commit:linking",  # the new site's folder: half of its files in place
+    "commit:manifest",  # the new site complete; its manifest written, not yet renamed
+    "commit:swap",  # the new site and its manifest ready; the swap not done
+    "commit:swapped",  # the new site visible; the manifest not yet the current one
+    "commit:retiring",  # the new site visible and recorded; the folders no longer needed half removed
+)
+_BUILD_PID = os.getpid()  # the build's own process: forked workers inherit it
+
+
+def fault_point(step: str, path: str | None = None) -> None:
+    """Where ``BUILD_FAULT`` may stop the build (see ``FAULT_STEPS``); nothing when it is unset."""
+    wanted = os.environ.get(FAULT_ENV)
+    if not wanted or (wanted != step and not wanted.startswith(step + ":")):
+        return
+    action = wanted[len(step) + 1:]
+    if not action:
+        if os.getpid() != _BUILD_PID:  # a worker: the whole build goes, as on a kill -9 of the build
+            os.kill(_BUILD_PID, signal.SIGKILL)
+        os.kill(os.getpid(), signal.SIGKILL)
+    elif action == "remove":
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        number = getattr(errno, action)
+        raise OSError(number, os.strerror(number), path)
 
 
 def read_bytes(path: str) -> bytes:
@@ -108,6 +149,7 @@ class KeyedCache:
         temporary = f"{self.path}.{os.getpid()}"
         with open(temporary, "wb") as handle:
             pickle.dump((self.fingerprint, self._new, self._files_new), handle, protocol=pickle.HIGHEST_PROTOCOL)
+        fault_point("cache:write", temporary)
         os.replace(temporary, self.path)
 
 

@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 
-from contract.cache import RECENT_NS
+from contract.cache import RECENT_NS, fault_point
 
 from .spec import EXTENSIONS, VariantSpec
 
@@ -78,6 +78,7 @@ def _save_json(path: str, value: dict) -> None:
     temporary = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}")
     with open(temporary, "w", encoding="utf-8") as handle:
         json.dump(dict(sorted(value.items())), handle)
+    fault_point("images:records", temporary)
     os.replace(temporary, path)
 
 
@@ -206,6 +207,7 @@ class PhotoCache:
                     handle.write(content)
             with open(os.path.join(building, "photo.json"), "w", encoding="utf-8") as handle:
                 json.dump({**record, "version": ENTRY_VERSION}, handle)
+            fault_point("images:entry", building)
             if os.path.isdir(folder):  # an incomplete or outdated entry
                 shutil.rmtree(folder, ignore_errors=True)
             try:

@@ -4,11 +4,14 @@
 same stages and signals as Pelican (context → all_generators_finalized →
 output → finalized) with three differences:
 
-* it writes into a fresh staging folder beside ``output/`` and puts it in
-  place only when the build succeeded (``outputs.state``: the whole folder by
-  rename after a cold build, each changed file by rename after a rebuild that
-  kept the unchanged pages), so a failed build leaves the previous site
-  exactly as it was and a visitor never sees a half-written page;
+* it holds the build lock (``outputs.lock``) while it runs, so a second
+  build waits for it (or, with ``BUILD_WAIT = False``, ends at once);
+* it writes into a fresh staging folder beside ``output/`` and puts the new
+  site in place only when the build succeeded, whole, in one atomic swap of
+  two folders (``outputs.state``), so a failed or killed build leaves the
+  previous site exactly as it was and ``output/`` is never a mix of two;
+  a fault of the output folder (a file in its place, read-only or immutable
+  parts, a full disk) is one line naming the path and the fix;
 * it prints every problem the content checks found, one line each, and
   exits non-zero when any is an error (``STRICT_BUILD``; the development
   server turns it off to keep watching);
@@ -23,6 +26,7 @@ from __future__ import annotations
 
 import atexit
 import dataclasses
+import errno
 import gc
 import logging
 import os
@@ -38,11 +42,13 @@ from pelican import Pelican
 from pelican.plugins import signals
 
 from contract.fingerprint import Fingerprinter, Unfingerprintable
+from contract import check_site_addresses
 from contract.generator import StaticFiles, parse_ahead
 from contract.model import Site, build_date
 from contract.problems import ERROR, Problem, ProblemLog
 
-from .state import LastBuild, OutputState, code_fingerprint, tree_stats
+from .lock import BuildBusy, BuildLock, LockUnavailable, lock_path
+from .state import LastBuild, OutputFault, OutputState, code_fingerprint, fault_message, tree_stats
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
 
@@ -191,19 +197,48 @@ class SiteBuild(Pelican):
                 gc.enable()
 
     def _run(self):
-        started = time.perf_counter()
+        """The build, holding the build lock (``outputs.lock``) from start to end; a fault of the output
+        folder, or another build holding the lock, is one line and a non-zero exit."""
         final = os.path.abspath(self.settings["OUTPUT_PATH"])
+        if os.path.islink(final) and os.path.isdir(final):
+            final = os.path.realpath(final)  # output/ links elsewhere: the site is swapped in there
+        lock = BuildLock(
+            lock_path(self.settings.get("CACHE_PATH"), final), wait=bool(self.settings.get("BUILD_WAIT", True)), output=os.path.relpath(final)
+        )
+        try:
+            with lock:
+                self._run_locked(final)
+        except (BuildBusy, LockUnavailable, OutputFault) as problem:
+            print(problem, file=sys.stderr)
+            if self.settings.get("STRICT_BUILD", True):
+                raise SystemExit(1) from None
+
+    def _staging_folder(self, final: str) -> str:
+        """A fresh staging folder beside ``final``, after removing those of builds that were killed
+        (the lock is held: no other build is using one)."""
+        if os.path.lexists(final) and not os.path.isdir(final):
+            raise OutputFault(
+                f"{os.path.relpath(final)}: error: is a file, not the site's folder. "
+                f"Fix: move or delete it (the build makes the folder), then build again."
+            )
+        parent = os.path.dirname(final)
+        try:
+            os.makedirs(parent, exist_ok=True)
+            for stale in os.listdir(parent):
+                if stale.startswith((".staging-", ".retired-")):
+                    shutil.rmtree(os.path.join(parent, stale), ignore_errors=True)
+            return tempfile.mkdtemp(prefix=".staging-", dir=parent)
+        except OSError as error:
+            raise OutputFault(fault_message(error, final)) from None
+
+    def _run_locked(self, final: str):
+        started = time.perf_counter()
         check_only = bool(self.settings.get("CHECK_ONLY"))
         if check_only:
             # Planning still processes the photos (into this scratch folder): nothing goes near output/.
             staging = tempfile.mkdtemp(prefix="site-check-")
         else:
-            parent = os.path.dirname(final)
-            os.makedirs(parent, exist_ok=True)
-            for stale in os.listdir(parent):  # left by a build that was killed
-                if stale.startswith((".staging-", ".retired-")):
-                    shutil.rmtree(os.path.join(parent, stale), ignore_errors=True)
-            staging = tempfile.mkdtemp(prefix=".staging-", dir=parent)
+            staging = self._staging_folder(final)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
         state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint())
         inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
@@ -218,7 +253,10 @@ class SiteBuild(Pelican):
         try:
             site = self._run_stages(write=not check_only, state=state)
         except BaseException:
+            vanished = not os.path.isdir(staging)
             shutil.rmtree(staging, ignore_errors=True)
+            if vanished:  # what failed was writing into it: say that, not the traceback
+                raise OutputFault(fault_message(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), staging), final)) from None
             raise
         finally:
             logging.getLogger().removeHandler(counter)
@@ -338,6 +376,7 @@ class SiteBuild(Pelican):
         timer.lap("read")
         # 2. plan: translation groups, pages of every language, checks
         signals.all_generators_finalized.send(generators)
+        check_site_addresses(site, context)  # every page is planned: links to site addresses resolve
         timer.lap("plan")
         # 3. render and write (skipped by the renderer when there are errors, and by CHECK_ONLY)
         if write and not site.log.errors:

@@ -1,40 +1,59 @@
-"""What the previous build wrote, so that a rebuild writes only what changed.
+"""What the previous build wrote, so that a rebuild writes only what changed; and the commit.
 
 Every build writes into a fresh staging folder beside ``output/``.  What it
 puts there depends on what the last build left:
 
-* **cold** (no usable manifest, or no ``output/``): every file is staged and
-  the staging folder replaces ``output/`` with two renames (``swap_in``);
+* **cold** (no usable manifest, or no ``output/``): every file is staged, and
+  the staging folder is the new site;
 * **incremental**: a page whose render fingerprint (``contract.fingerprint``)
   equals the one recorded for the file in ``output/``, and whose file there
   still has the size and modification time recorded, is *kept*: not rendered,
-  not written.  Everything else is staged.  On success each staged file that
-  differs from the one in ``output/`` replaces it by an atomic rename,
-  identical ones are left alone (their modification times too), and files of
-  ``output/`` that this build neither kept nor staged are deleted.
+  not written.  Everything else is staged.  The new site is then assembled in
+  the *spare* folder (``CACHE_PATH``/``site-spare``, which holds the site before
+  the last one): every file of the new site is made a hard link to its source
+  (the staged file, or the kept one in ``output/``; a staged file identical to
+  the one in ``output/`` counts as kept, its time too), and whatever else the
+  spare holds is deleted.  Only what differs from the spare's last state is
+  touched: the files of the last two builds' changes.
 
-Either way nothing in ``output/`` changes before the whole build succeeded; a
-failed build leaves it as it was.  The manifest (``CACHE_PATH``/
-``output-manifest.pickle``) names the output folder and the code it was
-built with (plugins, templates, catalogs, settings): any change there makes
-the next build cold.  The manifest is written after ``output/`` is complete,
-and removed before it is changed, so a build killed half-way is followed by a
-cold one.
+Either way the new site is complete in a folder of its own before anything
+visible changes, and becomes ``output/`` in one step: ``renameat2`` with
+``RENAME_EXCHANGE`` swaps the two folders' names atomically, so ``output/`` is
+at every instant the whole old site or the whole new one.  After an
+incremental build the old site is the next spare; after a cold build it is
+deleted.  (Without ``RENAME_EXCHANGE``, on a file system or system that lacks
+it, two renames do the swap, and for the instant between them there is no
+``output/``.)
+
+The manifest (``CACHE_PATH``/``output-manifest.pickle``) names the output folder,
+the code it was built with (plugins, templates, catalogs, settings: any change
+there makes the next build cold) and the identity (device, inode) of the folder
+it describes.  It is written, as ``output-manifest.next.pickle``, before the swap
+and renamed over the current one after it; a build reads whichever of the two
+describes the folder that is ``output/``, so a kill at any instant leaves a
+manifest that tells the truth about the visible site, or none.
 """
 
 from __future__ import annotations
 
+import ctypes
+import errno
+import fcntl
 import hashlib
 import os
 import pickle
 import shutil
-import tempfile
+import struct
 from dataclasses import dataclass
 
+from contract.cache import fault_point
+
 MANIFEST = "output-manifest.pickle"
-MANIFEST_VERSION = 2
-# Settings that name this build's folders, not what is in the pages.
-VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH"}
+NEXT_MANIFEST = "output-manifest.next.pickle"  # the manifest of a site about to be swapped in
+MANIFEST_VERSION = 3
+SPARE = "site-spare"  # <CACHE_PATH>/site-spare: the site before the last, where the next one is assembled
+# Settings that name this build's folders or how it waits for another, not what is in the pages.
+VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "BUILD_WAIT"}
 
 
 @dataclass(frozen=True)
@@ -44,30 +63,141 @@ class Record:
     mtime_ns: int
 
 
-def swap_in(staging: str, final: str) -> None:
-    """Replace ``final`` by ``staging`` with two renames on one file system."""
-    if os.path.isdir(final):
-        retired = tempfile.mkdtemp(prefix=".retired-", dir=os.path.dirname(final))
-        os.rename(final, os.path.join(retired, "output"))
-        os.rename(staging, final)
-        shutil.rmtree(retired, ignore_errors=True)
+class OutputFault(Exception):
+    """The new site could not be put in place; ``output/`` is as it was.  The message is one line."""
+
+
+def fault_message(error: OSError, final: str) -> str:
+    """One line for a failure of the output folder: the path, what happened, the fix."""
+    path = error.filename or final
+    shown = os.path.relpath(path) if os.path.isabs(path) else path
+    code = error.errno
+    if code in (errno.ENOSPC, errno.EDQUOT):
+        what, fix = "the disk is full", f"free some space on it (df -h {shown}), then build again"
+    elif code in (errno.EACCES, errno.EPERM, errno.EROFS):
+        what = "cannot be changed (read-only, immutable, or on a read-only file system)"
+        fix = f"make it writable (chmod -R u+w {shown}; chattr -R -i {shown} if it is immutable), then build again"
+    elif code in (errno.ENOTDIR, errno.EEXIST, errno.EISDIR, errno.ENOTEMPTY):
+        what, fix = "is in the way (a file where a folder goes, or the reverse)", f"move or delete {shown}, then build again"
+    elif code == errno.ENOENT:
+        what = "disappeared during the build (another program removed it?)"
+        fix = "build again, with nothing else changing the output folder while it runs"
+    elif code in (errno.EBUSY, errno.EXDEV):
+        what = "cannot be replaced (a mount point, or on another file system than the staging folder)"
+        fix = "set OUTPUT_PATH to a folder inside the mount, then build again"
     else:
-        os.rename(staging, final)
+        what, fix = f"failed ({error.strerror})", "check the folder, then build again"
+    if code not in (errno.ENOENT,) and error.strerror and error.strerror not in what:
+        what += f" ({error.strerror})"
+    return f"{shown}: error: {what}. Fix: {fix}; the site in {os.path.relpath(final)}/ was left as it was."
 
 
-def files_under(folder: str) -> set[str]:
-    """Every file below ``folder``, as '/'-separated paths relative to it."""
-    found = set()
+# -- the swap -------------------------------------------------------------------------------------
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+try:
+    _renameat2 = ctypes.CDLL(None, use_errno=True).renameat2
+    _renameat2.argtypes = (ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint)
+except (AttributeError, OSError):  # not Linux, or a C library without it
+    _renameat2 = None
+
+
+def exchange(a: str, b: str) -> bool:
+    """Swap the names of ``a`` and ``b`` atomically; False when the system or file system cannot."""
+    if _renameat2 is None:
+        return False
+    if _renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), b)
+
+
+def swap(tree: str, final: str) -> None:
+    """Make ``tree`` (a complete site) ``final``; what was ``final`` is then at ``tree``'s path."""
+    if not os.path.lexists(final):
+        os.rename(tree, final)
+        return
+    if exchange(tree, final):
+        return
+    aside = f"{tree}.old"  # two renames: for the instant between them there is no final
+    os.rename(final, aside)
+    os.rename(tree, final)
+    os.rename(aside, tree)
+
+
+def remove_tree(folder: str) -> None:
+    """Delete ``folder`` and what it holds (``commit:retiring``: with half its entries gone)."""
+    try:
+        names = sorted(os.listdir(folder))
+    except FileNotFoundError:
+        return
+    for index, name in enumerate(names):
+        if index == len(names) // 2:
+            fault_point("commit:retiring", folder)
+        path = os.path.join(folder, name)
+        if os.path.isdir(path) and not os.path.islink(path):
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+_FS_IOC_GETFLAGS = 0x80086601
+_UNREMOVABLE_FLAGS = 0x00000010 | 0x00000020  # FS_IMMUTABLE_FL, FS_APPEND_FL
+
+
+def _unremovable(path: str) -> bool:
+    """Whether the file at ``path`` is immutable or append-only (``chattr +i`` / ``+a``): not deletable."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+    except OSError:
+        return False
+    try:
+        flags = struct.unpack("l", fcntl.ioctl(descriptor, _FS_IOC_GETFLAGS, b"\0" * 8))[0]
+    except OSError:  # a file system without these flags
+        return False
+    finally:
+        os.close(descriptor)
+    return bool(flags & _UNREMOVABLE_FLAGS)
+
+
+def scan(folder: str) -> tuple[dict[str, int], set[str]]:
+    """Every file below ``folder`` ('/'-separated path -> inode, as the folder lists it) and every folder."""
+    files: dict[str, int] = {}
+    folders: set[str] = set()
     stack = [("", folder)]
     while stack:
         prefix, path = stack.pop()
         with os.scandir(path) as entries:
             for entry in entries:
                 if entry.is_dir(follow_symlinks=False):
+                    folders.add(prefix + entry.name)
                     stack.append((prefix + entry.name + "/", entry.path))
                 else:
-                    found.add(prefix + entry.name)
-    return found
+                    files[prefix + entry.name] = entry.inode()
+    return files, folders
+
+
+def check_removable(folder: str, folders: set[str], files) -> None:
+    """OSError naming the first of ``folders`` (below ``folder``) whose entries cannot be deleted, or of
+    ``files`` that cannot be: read-only or immutable parts of a site that is to be deleted or reused."""
+    for rel in sorted(folders | {""}):
+        path = os.path.join(folder, rel) if rel else folder
+        if not os.access(path, os.W_OK | os.X_OK):
+            raise OSError(errno.EACCES, os.strerror(errno.EACCES), path)
+    for rel in files:
+        if _unremovable(os.path.join(folder, rel)):
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM), os.path.join(folder, rel))
+
+
+def files_under(folder: str) -> set[str]:
+    """Every file below ``folder``, as '/'-separated paths relative to it."""
+    return set(scan(folder)[0])
 
 
 def tree_stats(folder: str) -> dict[str, tuple[int, int, int]]:
@@ -154,6 +284,8 @@ class OutputState:
         self.staging = staging
         self.code = code
         self.manifest_path = os.path.join(manifest_dir, MANIFEST) if manifest_dir else None
+        self.next_manifest_path = os.path.join(manifest_dir, NEXT_MANIFEST) if manifest_dir else None
+        self.spare = os.path.join(manifest_dir, SPARE) if manifest_dir else None
         self.previous: dict[str, Record] = {}
         self.previous_extra: dict = {}
         self.previous_build: LastBuild | None = None
@@ -170,12 +302,18 @@ class OutputState:
     def _load(self) -> None:
         if not self.manifest_path or not os.path.isdir(self.final):
             return
-        try:
-            with open(self.manifest_path, "rb") as handle:
-                stored = pickle.load(handle)
-        except Exception:  # missing or damaged: a cold build
+        visible = _identity(self.final)
+        for path in (self.manifest_path, self.next_manifest_path):  # the one that describes output/
+            try:
+                with open(path, "rb") as handle:
+                    stored = pickle.load(handle)
+            except Exception:  # missing or damaged
+                continue
+            if stored.get("version") == MANIFEST_VERSION and stored.get("tree") == visible:
+                break
+        else:  # none: a cold build
             return
-        if stored.get("version") != MANIFEST_VERSION or stored.get("final") != self.final or stored.get("code") != self.code:
+        if stored.get("final") != self.final or stored.get("code") != self.code:
             return
         self.previous = stored["files"]
         self.previous_extra = stored.get("extra", {})
@@ -231,59 +369,127 @@ class OutputState:
 
     # -- after a successful build -------------------------------------------------------------
     def commit(self) -> dict[str, int]:
-        """Put this build into ``output/``; return counts of files written, unchanged and deleted."""
-        self._forget()
-        if not self.incremental:
-            written = len(files_under(self.staging))
-            swap_in(self.staging, self.final)
-            counts = {"written": written, "unchanged": 0, "deleted": 0}
-            self.outputs = tree_stats(self.final)
-        else:
-            counts = self._merge()
-        self._save()
+        """Put this build in place as ``output/`` (see the module's docstring); return counts of files
+        written, unchanged and deleted.  OutputFault, with ``output/`` as it was, when it cannot."""
+        tree = None
+        try:
+            if not os.path.isdir(self.staging):
+                raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), self.staging)
+            fault_point("commit:start", self.staging)
+            if self.incremental:
+                tree = self._spare_for_assembly()
+                counts = self._assemble(tree)
+            else:
+                tree = self.staging
+                counts = {"written": len(files_under(self.staging)), "unchanged": 0, "deleted": 0}
+                self.outputs = tree_stats(self.staging)
+                if os.path.isdir(self.final):
+                    check_removable(self.final, *self._old_site(all_files=True))
+            self._save(tree)
+            fault_point("commit:swap", tree)
+            swap(tree, self.final)
+        except OSError as error:
+            self._discard(tree)
+            raise OutputFault(fault_message(error, self.final)) from None
+        fault_point("commit:swapped", self.final)
+        if self.manifest_path:
+            os.replace(self.next_manifest_path, self.manifest_path)
+        # the folders no longer needed: the staging folder, and the old site unless it is the next spare
+        remove_tree(self.staging)
+        if tree != self.spare:
+            remove_tree(tree)
         return counts
 
-    def _merge(self) -> dict[str, int]:
+    def _old_site(self, all_files: bool, kept=()) -> tuple[set[str], object]:
+        """The folders of ``output/`` and the files to check (all, or those not ``kept``) before it is
+        retired: its parts must be deletable, now or when it is reused as the spare."""
+        files, folders = scan(self.final)
+        self._final_files = files
+        return folders, (files if all_files else [rel for rel in files if rel not in kept])
+
+    def _spare_for_assembly(self) -> str:
+        """The folder to assemble the new site in: the spare (made when missing), or, when it cannot be
+        on the output folder's file system, the staging folder itself."""
+        spare = self.spare
+        if spare is not None:
+            try:
+                os.makedirs(spare, exist_ok=True)
+                if os.stat(spare).st_dev == os.stat(os.path.dirname(self.final)).st_dev:
+                    return spare
+            except OSError:
+                pass
+        return self.staging
+
+    def _assemble(self, tree: str) -> dict[str, int]:
+        """Make ``tree`` hold exactly the new site: hard links to the staged and the kept files."""
         staged = files_under(self.staging)
+        sources: dict[str, str] = {}  # file of the new site -> where its bytes are
         written = unchanged = 0
-        replaced = set()
-        for rel in sorted(staged):
-            source = os.path.join(self.staging, rel)
-            target = os.path.join(self.final, rel)
-            if same_file_content(source, target):
+        for rel in staged:
+            staged_file, old = os.path.join(self.staging, rel), os.path.join(self.final, rel)
+            if same_file_content(staged_file, old):
+                sources[rel] = old  # identical: the file already in output/, its time too
                 unchanged += 1
-                continue
-            _make_room(self.final, rel)
-            os.replace(source, target)
-            replaced.add(rel)
-            written += 1
-        wanted = staged | self.kept
-        deleted = 0
-        for rel in files_under(self.final) - wanted:
-            os.unlink(os.path.join(self.final, rel))
-            _remove_empty_parents(self.final, rel)
-            deleted += 1
-        shutil.rmtree(self.staging, ignore_errors=True)
-        # output/ is now exactly the wanted files: those left alone as last recorded, the rest stat'ed
+            else:
+                sources[rel] = staged_file
+                written += 1
+        for rel in self.kept:
+            sources.setdefault(rel, os.path.join(self.final, rel))
+        folders, to_check = self._old_site(False, sources)
+        check_removable(self.final, folders, to_check)
+        final_files = self._final_files
+        needed: set[str] = set()  # the folders of the new site
+        for rel in sources:
+            folder = rel.rpartition("/")[0]
+            while folder and folder not in needed:
+                needed.add(folder)
+                folder = folder.rpartition("/")[0]
+        deleted = sum(1 for rel in final_files if rel not in sources and rel not in needed)
+        present, there = scan(tree)
+        for rel in present:  # files the new site does not have, or has as folders
+            if rel not in sources or rel in needed:
+                os.unlink(os.path.join(tree, rel))
+        for rel in sorted(there - needed):  # folders it does not have (with all they hold)
+            if os.path.isdir(os.path.join(tree, rel)):
+                shutil.rmtree(os.path.join(tree, rel))
+        for rel in sorted(needed - there):
+            path = os.path.join(tree, rel)
+            if os.path.lexists(path) and not os.path.isdir(path):
+                os.unlink(path)
+            if not os.path.isdir(path):
+                os.mkdir(path)
         self.outputs = {}
-        for rel in wanted:
-            known = self.previous_outputs.get(rel)
-            if known is None or rel in replaced:
-                try:
-                    status = os.stat(os.path.join(self.final, rel))
-                except OSError:
-                    continue
+        halfway = len(sources) // 2
+        for index, (rel, source) in enumerate(sorted(sources.items())):
+            if index == halfway:
+                fault_point("commit:linking", tree)
+            from_output = source == os.path.join(self.final, rel)
+            inode = final_files.get(rel) if from_output else None
+            target = os.path.join(tree, rel)
+            if target != source and (inode is None or present.get(rel) != inode):
+                if rel in present and rel not in needed:
+                    os.unlink(target)
+                os.link(source, target, follow_symlinks=False)
+            known = self.previous_outputs.get(rel) if from_output else None
+            if known is None:
+                status = os.stat(target)
                 known = (status.st_size, status.st_mtime_ns, status.st_ino)
             self.outputs[rel] = known
         return {"written": written, "unchanged": unchanged + len(self.kept), "deleted": deleted}
 
-    def _forget(self) -> None:
-        if self.manifest_path and os.path.exists(self.manifest_path):
-            os.unlink(self.manifest_path)
+    def _discard(self, tree: str | None) -> None:
+        """After a commit that failed: no staging folder, no manifest of a site that is not there."""
+        remove_tree(self.staging)
+        if self.next_manifest_path and os.path.exists(self.next_manifest_path):
+            os.unlink(self.next_manifest_path)
 
-    def _save(self) -> None:
+    def _save(self, tree: str | None = None) -> None:
+        """Write the manifest of the site in ``tree`` (``output/`` itself when not given) as the next
+        one; the swap makes it the current one, and until then a build reads it only if ``tree`` is
+        what ``output/`` is."""
         if not self.manifest_path:
             return
+        tree = tree or self.final
         files = {}
         for rel, fingerprint in self.fingerprints.items():
             earlier = self.previous.get(rel)
@@ -291,17 +497,18 @@ class OutputState:
                 files[rel] = earlier  # checked against the file by reusable(), and left alone since
                 continue
             try:
-                status = os.stat(os.path.join(self.final, rel))
+                status = os.stat(os.path.join(tree, rel))
             except OSError:
                 continue
             files[rel] = Record(fingerprint, status.st_size, status.st_mtime_ns)
         os.makedirs(os.path.dirname(self.manifest_path), exist_ok=True)
-        temporary = f"{self.manifest_path}.{os.getpid()}"
+        temporary = f"{self.next_manifest_path}.{os.getpid()}"
         with open(temporary, "wb") as handle:
             pickle.dump(
                 {
                     "version": MANIFEST_VERSION,
                     "final": self.final,
+                    "tree": _identity(tree),
                     "code": self.code,
                     "files": files,
                     "extra": self.extra,
@@ -311,29 +518,10 @@ class OutputState:
                 handle,
                 protocol=pickle.HIGHEST_PROTOCOL,
             )
-        os.replace(temporary, self.manifest_path)
+        fault_point("commit:manifest", temporary)
+        os.replace(temporary, self.next_manifest_path)
 
 
-def _make_room(root: str, rel: str) -> None:
-    """Make ``root/rel`` writable as a file: its folders exist, and no file or folder is in the way."""
-    folder = root
-    for part in rel.split("/")[:-1]:
-        folder = os.path.join(folder, part)
-        if os.path.isfile(folder) or os.path.islink(folder):
-            os.unlink(folder)  # a page that was a file is now a folder of pages
-        if not os.path.isdir(folder):
-            os.makedirs(folder)
-    target = os.path.join(root, rel)
-    if os.path.isdir(target) and not os.path.islink(target):
-        shutil.rmtree(target)
-
-
-def _remove_empty_parents(root: str, rel: str) -> None:
-    """Remove the folders of ``rel`` below ``root`` that its deletion left empty."""
-    folder = os.path.dirname(rel)
-    while folder:
-        try:
-            os.rmdir(os.path.join(root, folder))
-        except OSError:  # not empty
-            return
-        folder = os.path.dirname(folder)
+def _identity(folder: str) -> tuple[int, int]:
+    status = os.stat(folder)
+    return status.st_dev, status.st_ino
