@@ -23,6 +23,30 @@ def test_conversion_cache_converts_each_text_once(tmp_path):
     assert second("新聞公報") == "新闻公报" and second.converted == 0
 
 
+def test_a_derived_item_converts_the_fields_its_schema_declares_as_prose_and_only_those():
+    """A field is converted because its type says it is prose, not because of its name."""
+    import datetime as dt
+    from types import SimpleNamespace
+
+    from contract.fields import DateTime, Name, Schema, Text, Url
+    from contract.model import Item
+    from sc.convert import derive
+
+    schema = Schema("workshop", [Text("Title"), Text("Venue"), Url("Booking"), Name("Series"), DateTime("Date")])
+    when = dt.datetime(2026, 3, 1, 10, 0)
+    fields = {"title": "數據工作坊", "venue": "數碼港", "booking": "https://例子.香港/報名", "series": "數據系列",
+              "date": when, "aliases": ("/tc/舊網址/",)}
+    source = Item("workshop", "workshops/w", "w", "tc", "content/workshops/w.tc.md", fields, "tc/workshops/w/",
+                  content=SimpleNamespace(content="<p>數據</p>"))
+    convert = Converter("hk2sp", None)
+    derived = derive(source, "sc", lambda lang, key, fields: f"{lang}/{key}/", convert, "", schema)
+    assert derived.fields["title"] == "数据工作坊" and derived.fields["venue"] == "数码港"
+    assert derived.fields["booking"] == "https://例子.香港/報名"  # an address: kept byte for byte
+    assert derived.fields["series"] == "數據系列"  # a name of another item: kept
+    assert derived.fields["aliases"] == ("/tc/舊網址/",) and derived.fields["date"] == when  # common: Aliases
+    assert derived.content.content == "<p>数据</p>"
+
+
 def test_sc_pages_are_converted_from_tc_and_say_so(fixture_site):
     page = fixture_site.page("/sc/press/2025/gamma/")
     assert page.html["lang"] == "zh-Hans"

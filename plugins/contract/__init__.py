@@ -11,7 +11,7 @@ import os
 
 from pelican import signals
 
-from .fields import Choice, CommaList, DateTime, Field, Schema, Text, Url, WholeNumber  # noqa: F401
+from .fields import Addresses, Choice, CommaList, DateTime, Field, Name, Schema, Text, Url, WholeNumber  # noqa: F401
 from .files import edit_distance
 from .generator import SourceGenerator, cache_for, files_for, reference_line, shown_path  # noqa: F401
 from .model import Group, Item, Language, OutputPage, Section, Site  # noqa: F401

@@ -31,6 +31,10 @@ class Field:
     required: bool = False
     example: str = ""
 
+    # Whether the value is prose in the item's language: a language derived by conversion (the
+    # Simplified Chinese of plugins/sc) converts it.  Names, addresses, dates and choices are not.
+    converted = False
+
     @property
     def key(self) -> str:
         return self.name.lower()
@@ -46,7 +50,13 @@ class Field:
 
 
 class Text(Field):
-    pass
+    """Prose: a title, a summary, a venue."""
+
+    converted = True
+
+
+class Name(Field):
+    """The name of another item (a forum's file name, a gallery's folder): checked by its content type."""
 
 
 _DATE_RE = re.compile(r"^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2})$")
@@ -95,6 +105,10 @@ class Choice(Field):
 
 
 class CommaList(Field):
+    """Several values of prose (tags, organisers), separated by commas."""
+
+    converted = True
+
     def parse(self, raw: str) -> tuple[str, ...]:
         value = super().parse(raw)
         # Editors writing Chinese often type the full-width comma or 、
@@ -102,11 +116,17 @@ class CommaList(Field):
         return tuple(part for part in parts if part)
 
 
+class Addresses(CommaList):
+    """Several addresses of this site (old addresses of a moved item): never converted."""
+
+    converted = False
+
+
 def common_fields() -> list[Field]:
     """Fields every content type accepts (the editor workflow and moved content)."""
     return [
         Choice("Status", example="draft", choices=("published", "draft")),
-        CommaList("Aliases", example="/en/press/2025/old-name/"),
+        Addresses("Aliases", example="/en/press/2025/old-name/"),
     ]
 
 

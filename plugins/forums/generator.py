@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from contract import CommaList, DateTime, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
+from contract import CommaList, DateTime, Name, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
 from i18n import listing
 
 from .calendar import Calendars
@@ -21,7 +21,7 @@ SCHEMA = Schema(
         WholeNumber("Participants", example="230"),
         WholeNumber("Exhibitors", example="14"),
         Url("Registration", example="https://www.example.gov.hk/register"),
-        Text("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
+        Name("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
         Text("Summary", example="One sentence for lists and search results."),
         DateTime("Modified", example="2025-08-01 09:00"),
     ],

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from contract import CommaList, DateTime, OutputPage, Schema, Section, SourceGenerator, Text
+from contract import CommaList, DateTime, Name, OutputPage, Schema, Section, SourceGenerator, Text
 from i18n import listing
 
 YEAR_RE = re.compile(r"^press/(\d{4})$")
@@ -15,8 +15,8 @@ SCHEMA = Schema(
         Text("Summary", example="One sentence for lists and search results."),
         CommaList("Tags", example="Technology Forum, Innovation"),
         DateTime("Modified", example="2025-08-01 09:00"),
-        Text("Forum", example="technology-forum-19"),  # checked by the forums plugin
-        Text("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
+        Name("Forum", example="technology-forum-19"),  # checked by the forums plugin
+        Name("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
     ],
 )
 

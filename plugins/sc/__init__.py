@@ -39,7 +39,7 @@ def _derive_all(generators):
             if source is None or lang.code in group.items:
                 continue
             generator = by_kind[group.kind]
-            site.add(derive(source, lang.code, generator.url, converter, siteurl))
+            site.add(derive(source, lang.code, generator.url, converter, siteurl, generator.schema))
     converter.save()
 
 

@@ -43,10 +43,14 @@ class ConvertedBody:
         self.content = html
 
 
-def derive(source, lang: str, url_for, convert, siteurl: str):
-    """The ``lang`` item converted from ``source`` (same key, its own URL)."""
+def derive(source, lang: str, url_for, convert, siteurl: str, schema):
+    """The ``lang`` item converted from ``source`` (same key, its own URL).
+
+    The fields its content type's ``schema`` declares as prose (``Field.converted``) are converted;
+    names, addresses, dates and numbers are kept as they are.
+    """
     fields = {
-        key: value if key in ("registration", "forum", "gallery") else convert_value(value, convert)
+        key: convert_value(value, convert) if schema.fields[key].converted else value
         for key, value in source.fields.items()
     }
     html = convert(source.content.content)
