@@ -63,7 +63,8 @@ html: $(VENV)/.requirements sample-photos
 # so two builds of one commit write the same bytes.
 publish: $(VENV)/.requirements sample-photos
 	@epoch="$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null)}"; \
-	if [ -z "$$epoch" ]; then echo "make publish: warning: no git commit and no SOURCE_DATE_EPOCH; the build date is the clock's, so two builds will differ." >&2; fi; \
+	if [ -z "$$epoch" ]; then echo "make publish: warning: no git commit and no SOURCE_DATE_EPOCH; the build date is the clock's, so two builds will differ." >&2; \
+	elif [ -z "$${SOURCE_DATE_EPOCH:-}" ]; then echo "make publish: the build's clock is the time of the last commit, $$(date -d @$$epoch '+%Y-%m-%d %H:%M %z'): a release \"scheduled for\" a later time is left out. To publish the releases due by now: SOURCE_DATE_EPOCH=\$$(date +%s) make publish" >&2; fi; \
 	echo "SOURCE_DATE_EPOCH=$$epoch $(PELICAN) content -s publishconf.py -o $(OUTPUT) --log-handler plain"; \
 	SOURCE_DATE_EPOCH="$$epoch" $(PELICAN) content -s publishconf.py -o $(OUTPUT) --log-handler plain
 
@@ -92,12 +93,16 @@ devserver: $(VENV)/.requirements sample-photos
 
 # -- editing: start a new item (en and tc, as drafts), check everything without writing -----------
 # TITLE and NAME reach the script through the environment (make exports command-line variables).
-.PHONY: new-press new-forum new-gallery check
+.PHONY: new-press new-forum new-gallery check next-release
 new-press new-forum new-gallery: $(VENV)/.requirements
 	@$(BIN)/python tools/new_content.py $(@:new-%=%)
 
 check: $(VENV)/.requirements sample-photos
 	@$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain -e CHECK_ONLY=true
+
+# When the next scheduled release falls due (the publishing workflow asks this every 15 minutes).
+next-release:
+	@when="$$($(PYTHON) plugins/press/schedule.py next content)"; echo "next scheduled release: $${when:-none}"
 
 translations: $(VENV)/.requirements
 	$(BIN)/pybabel extract -F theme/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output $(PO_WIDTH) \

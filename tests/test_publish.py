@@ -151,14 +151,15 @@ def test_workflow_tests_builds_and_deploys(workflow):
 
     deploy = workflow["jobs"]["deploy"]
     assert deploy["needs"] == "build"
-    assert "push" in deploy["if"] and "refs/heads/main" in deploy["if"]
+    # a push to main and a scheduled run deploy (tests/test_schedule.py); a pull request never does
+    assert "github.event_name != 'pull_request'" in deploy["if"] and "refs/heads/main" in deploy["if"]
     assert deploy["permissions"] == {"pages": "write", "id-token": "write"}
     assert deploy["environment"]["name"] == "github-pages"
     assert deploy["concurrency"]["group"] == "pages"
     assert any(step.get("uses", "").startswith("actions/deploy-pages@") for step in deploy["steps"])
     # pull requests build and test, but never upload or deploy
     upload = next(step for step in build["steps"] if step.get("uses", "").startswith("actions/upload-pages-artifact@"))
-    assert "push" in upload["if"]
+    assert "github.event_name != 'pull_request'" in upload["if"]
 
 
 def test_every_action_is_pinned_to_a_commit_with_its_version():
