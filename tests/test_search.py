@@ -1,4 +1,4 @@
-"""Site search: the both-scripts indexing, the Pagefind bundle of the fixture site, and searching it in Chromium."""
+"""Site search: the search documents, the Pagefind bundle of the fixture site, and searching it in Chromium."""
 
 from __future__ import annotations
 
@@ -11,46 +11,99 @@ from urllib.parse import quote, urlsplit
 import pytest
 
 import pelicanconf
-from contract.model import OutputPage, languages_from_settings
-from search.index import Scripts, indexed, main_content, search_document, shard_dir, shards
+from contract.model import OutputPage, Site, languages_from_settings
+from search.index import Documents, indexed, main_content, search_indexes, shard_dir, shards
+from search.text import VARIANTS_MARK, Folding, page_text, spaced
 
 LANGUAGES = languages_from_settings({"LANGUAGES": pelicanconf.LANGUAGES})
-BUNDLE_LANGS = {"en": "en", "zh-hant-hk": "tc", "zh-hans": "sc"}  # Pagefind's index name -> URL prefix
+INDEXES = {"en": ["en"], "zh": ["tc", "sc"]}  # Pagefind's index name -> the languages in it
+FOLDING = Folding(pelicanconf.SC_CONVERSION)
 
 
-# -- the both-scripts helper ------------------------------------------------------------------
-@pytest.fixture(scope="module")
-def scripts():
-    return Scripts(LANGUAGES, pelicanconf.SC_CONVERSION)
+# -- what search reads of a page ------------------------------------------------------------------
+RELEASE_TC = """
+<article class="sl-article">
+  <h1 class="sl-article__title">數字政策新聞公報</h1>
+  <p class="sl-article__meta"><time datetime="2026-09-23T10:00:00+08:00">2026年9月23日 10:00</time></p>
+  <div class="sl-prose"><p>第一段
+  的內文</p><h2>小標題</h2><p>第二段。</p>
+  <table><tr><th>時間</th><th>環節</th></tr><tr><td>14:30</td><td>開幕</td></tr></table></div>
+  <dl class="sl-facts"><div class="sl-facts__row"><dt>地點</dt><dd>數碼港</dd></div></dl>
+  <p class="sl-tags"><span class="sl-tags__label">標籤:</span>
+<span class="sl-tag">科技論壇</span><span class="sl-tag">人工智能</span>  </p>
+  <section aria-labelledby="forum-releases"><h2 id="forum-releases">關於本論壇的新聞公報</h2>
+    <ol class="sl-entries"><li class="sl-entry"><a href="/tc/x/">另一份 <span class="sl-with-photos">（附圖）</span></a>
+    <p class="sl-entry__meta"><time>2026年9月23日</time></p></li></ol></section>
+</article>"""
+
+RELEASE_EN = """<article><h1>Digital policy</h1><p class="sl-article__meta"><time>23 September 2026</time></p>
+<div class="sl-prose"><p>First paragraph</p><h2>A heading</h2><p>Second one.</p></div>
+<p class="sl-tags"><span class="sl-tags__label">Tags:</span> <span class="sl-tag">Forum</span><span class="sl-tag">AI</span></p>
+<ol class="sl-entries"><li class="sl-entry"><a href="/en/x/">Another release <span class="sl-with-photos">(with photos)</span></a>
+<p class="sl-entry__meta"><time>23 September 2026</time></p></li></ol></article>"""
 
 
-def test_a_traditional_page_is_indexed_in_both_scripts(scripts):
-    body = "<h1>新聞公報</h1><p>資訊科技預算</p>"
-    document = search_document("zh-Hant-HK", body, scripts.other("tc", body))
-    assert '<html lang="zh-Hant-HK">' in document
-    assert "<main data-pagefind-body><h1>新聞公報</h1><p>資訊科技預算</p>" in document
-    # converted as the sc site is (hk2sp keeps Hong Kong wording: 资讯科技)
-    assert "新闻公报" in document and "资讯科技预算" in document
+def test_a_chinese_page_reads_with_chinese_punctuation_and_without_its_furniture():
+    title, text = page_text(RELEASE_TC, chinese=True)
+    assert title == "數字政策新聞公報"
+    assert text == "第一段的內文。小標題。第二段。時間、環節。14:30、開幕。地點：數碼港。標籤：科技論壇、人工智能。"
 
 
-def test_a_converted_simplified_page_is_indexed_with_the_text_it_was_converted_from(scripts):
-    body, source = "<p>新闻公报</p>", "<p>新聞公報</p>"
-    document = search_document("zh-Hans", body, scripts.other("sc", body, source))
-    assert body in document and source in document
+def test_an_english_page_reads_without_its_furniture():
+    title, text = page_text(RELEASE_EN, chinese=False)
+    assert title == "Digital policy"
+    assert text == "First paragraph. A heading. Second one. Tags: Forum, AI."
+    assert "with photos" not in text and "September" not in text
 
 
-def test_a_simplified_page_written_by_an_editor_is_converted_back(scripts):
-    body = "<p>这一版由编辑以简体中文撰写</p>"
-    other = scripts.other("sc", body)
-    assert scripts.to_source_config == "s2hkp"  # the reverse of hk2sp
-    assert other == "<p>這一版由編輯以簡體中文撰寫</p>"
+def test_each_han_character_is_a_word_of_its_own():
+    assert spaced("AI論壇 2024年") == "AI\u200b論\u200b壇 2024\u200b年"
 
 
-def test_an_english_page_is_indexed_as_it_is(scripts):
-    body = "<h1>Budget</h1><p>新聞</p>"
-    assert scripts.other("en", body) == ""
-    document = search_document("en", body, scripts.other("en", body))
-    assert '<html lang="en">' in document and "新闻" not in document
+def test_folding_keeps_the_text_in_line_and_finds_the_wordings_the_conversion_changes():
+    assert FOLDING.fold("數碼港論壇") == "数码港论坛"  # one character for one
+    assert FOLDING.convert("回覆查詢") == "回复查询"  # the site's conversion words it otherwise
+    assert FOLDING.variants("回覆查詢", "回复查询") == ["回覆查"]  # so the folded wording is indexed too
+    assert FOLDING.variants("數據", "数据") == []
+    assert FOLDING.used("數碼港 data") == {"數", "碼"}
+
+
+def test_english_is_one_index_and_chinese_another():
+    assert {index.name: index.codes for index in search_indexes(LANGUAGES)} == INDEXES
+
+
+def _page(lang, name, source=None):
+    item = SimpleNamespace(lang=lang, derived_from=source.item if source else None)
+    return OutputPage(key=f"press/{name}", lang=lang, url=f"{lang}/press/{name}/", template="release.html", title=name, item=item)
+
+
+def test_a_traditional_page_and_the_page_converted_from_it_are_one_record():
+    site = Site({"LANGUAGES": pelicanconf.LANGUAGES, "DEFAULT_LANG": "en"})
+    tc = _page("tc", "x")
+    sc = _page("sc", "x", tc)
+    own_sc = _page("sc", "y")  # written by an editor
+    site.pages = [tc, sc, own_sc, _page("en", "x")]
+    html = {
+        tc.save_as: "<main><h1>數據新聞</h1><p>我們會回覆查詢。</p></main>",
+        sc.save_as: "<main><h1>数据新闻</h1><p>我们会回复查询。</p></main>",
+        own_sc.save_as: "<main><h1>编辑撰写</h1><p>简体内文。</p></main>",
+    }
+    documents = Documents(site, html.__getitem__, FOLDING)
+    zh = documents.index_of("tc")
+    assert documents.records(zh) == [tc, own_sc]  # the converted page has no record of its own
+    document = documents.document(tc, documents.main_of(tc))
+    assert '<html lang="zh">' in document
+    indexed_text = re.search(r"<main data-pagefind-body><p>(.*)</p></main>", document).group(1).replace("\u200b", "")
+    assert "数据新闻" in indexed_text and "我们会回复查询" in indexed_text  # the Simplified page's text …
+    assert indexed_text.split(VARIANTS_MARK)[1].strip() == "回覆查"  # … and the folded wording it lacks
+    assert "數" not in indexed_text.split(VARIANTS_MARK)[0]  # the Traditional text, once, in the metadata
+    assert '<div data-pagefind-meta="title">數據新聞</div>' in document
+    assert '<div data-pagefind-meta="text">我們會回覆查詢。</div>' in document
+    assert '<div data-pagefind-meta="title_sc">数据新闻</div>' in document
+    assert '<div data-pagefind-meta="url_sc">/sc/press/x/</div>' in document
+    assert '<span data-pagefind-filter="lang:tc"></span><span data-pagefind-filter="lang:sc"></span>' in document
+    own = documents.document(own_sc, documents.main_of(own_sc))
+    assert '<span data-pagefind-filter="lang:sc"></span>' in own and "lang:tc" not in own and "url_" not in own
 
 
 def test_only_the_main_element_is_read():
@@ -104,22 +157,22 @@ def test_the_first_shard_is_in_the_bundle_folder_and_the_others_below_it():
 
 # -- the bundle of the fixture site ---------------------------------------------------------------
 def fragments(output):
-    """Every page Pagefind indexed, in every shard: (index name, URL, title, content without its word breaks)."""
+    """Every record Pagefind indexed, in every shard: (index name, URL, metadata, content without its word breaks)."""
     pages = []
     for path in sorted((output / "pagefind").glob("**/fragment/*.pf_fragment")):
         data = gzip.decompress(path.read_bytes())
         data = data[len(b"pagefind_dcd"):] if data.startswith(b"pagefind_dcd") else data
         fragment = json.loads(data)
-        language = path.name.split("_")[0]  # "zh-hant-hk_2b724d8.pf_fragment"
-        pages.append((language, fragment["url"], fragment["meta"].get("title"), fragment["content"].replace("\u200b", "")))
+        language = path.name.split("_")[0]  # "zh_2b724d8.pf_fragment"
+        pages.append((language, fragment["url"], fragment["meta"], fragment["content"].replace("\u200b", "")))
     return pages
 
 
-def test_each_language_has_its_own_index_in_shards(fixture_site):
+def test_each_index_is_in_shards(fixture_site):
     bundle = fixture_site.output / "pagefind"
     assert (bundle / "pagefind.js").is_file()
     counts = json.loads((bundle / "shards.json").read_text(encoding="utf-8"))
-    assert set(counts) == set(BUNDLE_LANGS)
+    assert set(counts) == set(INDEXES)
     assert all(count >= 2 for count in counts.values()), counts  # SEARCH_SHARD_SIZE=3 in the fixture
     indexed_pages = {}
     for language, count in counts.items():
@@ -130,35 +183,45 @@ def test_each_language_has_its_own_index_in_shards(fixture_site):
         assert not (bundle / shard_dir(count) / "pagefind-entry.json").exists() or language not in json.loads(
             (bundle / shard_dir(count) / "pagefind-entry.json").read_text(encoding="utf-8"))["languages"]
     found = fragments(fixture_site.output)
-    urls = [url for _language, url, _title, _content in found]
-    assert len(urls) == len(set(urls)) == sum(indexed_pages.values())  # every page in one shard only
-    for language, url, _title, _content in found:
-        assert url.startswith(f"/{BUNDLE_LANGS[language]}/"), (language, url)
+    urls = [url for _language, url, _meta, _content in found]
+    assert len(urls) == len(set(urls)) == sum(indexed_pages.values())  # every record in one shard only
+    for language, url, _meta, _content in found:
+        assert url.split("/")[1] in INDEXES[language], (language, url)
     assert not list(bundle.glob("shard-*/*.js")) and not list(bundle.glob("shard-*/wasm.*"))  # loaded once, from /pagefind/
 
 
-def test_only_content_pages_are_indexed_and_only_their_main(fixture_site):
-    pages = {url: (title, content) for _language, url, title, content in fragments(fixture_site.output)}
-    for url in ["/en/press/2024/alpha/", "/tc/press/2024/alpha/", "/sc/press/2024/alpha/", "/sc/press/2025/gamma/",
-                "/en/forums/forum-a/", "/tc/about/", "/en/contact/"]:
-        assert url in pages, url
+def test_only_content_pages_are_indexed_and_only_their_text(fixture_site):
+    records = {url: (meta, content) for _language, url, meta, content in fragments(fixture_site.output)}
+    converted = {meta["url_sc"]: url for url, (meta, _content) in records.items() if "url_sc" in meta}
+    for url in ["/en/press/2024/alpha/", "/tc/press/2024/alpha/", "/sc/press/2024/alpha/", "/en/forums/forum-a/",
+                "/tc/about/", "/en/contact/"]:
+        assert url in records, url
+    assert converted["/sc/press/2025/gamma/"] == "/tc/press/2025/gamma/"  # in the record of its Traditional page
     for url in ["/", "/en/", "/tc/", "/en/press/", "/en/press/2024/", "/en/sitemap/", "/en/search/", "/tc/search/"]:
-        assert url not in pages, url
-    assert not [url for url in pages if not url.endswith("/")]  # no feed, no calendar
-    title, content = pages["/en/press/2024/alpha/"]
-    assert title == "Alpha release in English"
+        assert url not in records and url not in converted, url
+    assert not [url for url in records if not url.endswith("/")]  # no feed, no calendar
+    meta, content = records["/en/press/2024/alpha/"]
+    assert meta["title"] == "Alpha release in English"
     assert "The body of the alpha release" in content
     assert "Skip to main content" not in content and "Last revision date" not in content  # header, footer
+    assert "March 2024" not in content  # the date line is furniture
+    assert "Tags: Testing, Fixtures." in content  # tags apart
 
 
-def test_chinese_pages_are_indexed_in_both_scripts(fixture_site):
-    pages = {url: content for _language, url, _title, content in fragments(fixture_site.output)}
-    assert "甲新聞公報的內文" in pages["/tc/press/2024/alpha/"] and "甲新闻公报的内文" in pages["/tc/press/2024/alpha/"]
-    # converted from tc: its tc source; written in sc by an editor: converted back
-    assert "丁的內文" in pages["/sc/press/2025/delta/"] and "丁的内文" in pages["/sc/press/2025/delta/"]
-    assert "编辑以简体中文撰写" in pages["/sc/press/2024/alpha/"] and "編輯以簡體中文撰寫" in pages["/sc/press/2024/alpha/"]
-    # the "converted automatically" notice of every sc page is not worth finding
-    assert "自动转换" not in pages["/sc/press/2025/delta/"]
+def test_each_chinese_text_is_indexed_once(fixture_site):
+    records = {url: (meta, content) for language, url, meta, content in fragments(fixture_site.output) if language == "zh"}
+    assert not [url for url in records if url.startswith("/sc/") and url != "/sc/press/2024/alpha/"]  # written by an editor
+    meta, content = records["/tc/press/2025/delta/"]
+    # the Simplified page's text is indexed; the Traditional page's title and text are its metadata
+    assert content.startswith("丁新闻公报") and "丁的内文" in content and "丁的內文" not in content
+    assert (meta["title"], meta["text"], meta["title_sc"], meta["url_sc"]) == ("丁新聞公報", "丁的內文。", "丁新闻公报", "/sc/press/2025/delta/")
+    meta, content = records["/sc/press/2024/alpha/"]
+    assert "编辑以简体中文撰写" in content and "編輯" not in content and "text" not in meta
+    assert "自动转换" not in content  # the "converted automatically" notice of every sc page is not worth finding
+    for _url, (_meta, content) in records.items():
+        assert ". " not in content, content  # Chinese punctuation, not Pagefind's ". "
+    fold = json.loads((fixture_site.output / "pagefind" / "fold.json").read_text(encoding="utf-8"))
+    assert fold[fold.index("聞") + 1] == "闻" and "丁" not in fold
 
 
 @pytest.mark.parametrize("lang", ["en", "tc", "sc"])
@@ -173,6 +236,15 @@ def test_search_page_form_and_messages_without_javascript(fixture_site, lang):
     assert page.select_one("header form[role=search]") is None  # one search form on the search page
     switcher = {a["hreflang"]: a["href"] for a in page.select("nav.sl-switcher a")}
     assert sorted(switcher.values()) == sorted(f"/{other}/search/" for other in ["en", "tc", "sc"] if other != lang)
+
+
+def test_search_pages_are_not_for_search_engines(fixture_site):
+    for lang in ["en", "tc", "sc"]:
+        page = fixture_site.page(f"/{lang}/search/")
+        assert page.select_one('head meta[name=robots]')["content"] == "noindex"
+        sitemap = (fixture_site.output / lang / "sitemap.xml").read_text(encoding="utf-8")
+        assert "/search/" not in sitemap and f"/{lang}/press/" in sitemap
+        assert fixture_site.page(f"/{lang}/press/").select_one("head meta[name=robots]") is None
 
 
 def test_every_other_page_has_the_search_form_in_its_header(fixture_site):
@@ -264,6 +336,53 @@ def test_chinese_search_finds_pages_in_either_script(tab, lang, query, found):
     assert found in links, (status, links)
     assert all(link.startswith(f"/{lang}/") for link in links), links
     assert not tab.console, tab.console
+
+
+def shown(tab) -> list[tuple[str, str, str, list[str]]]:
+    """Each result as the page shows it: (address, title, excerpt, the words marked in both)."""
+    items = []
+    for item in tab.page.locator(".sl-search__result").all():
+        excerpt = item.locator(".sl-search__excerpt")
+        items.append((item.locator("h2 a").get_attribute("href"), item.locator("h2").text_content(),
+                      excerpt.text_content() if excerpt.count() else "", [mark.text_content() for mark in item.locator("mark").all()]))
+    return items
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang, query", [("tc", "新聞公報"), ("tc", "新闻公报"), ("sc", "新聞公報"), ("sc", "新闻公报")])
+def test_chinese_results_are_shown_in_the_pages_own_script(tab, fixture_site, lang, query):
+    _status, links = search(tab, lang, query)
+    assert len(links) >= 3, links
+    for url, title, excerpt, _marks in shown(tab):
+        page_title, page_body = page_text(main_content(str(fixture_site.page(url))), chinese=True)
+        assert title == page_title, (url, title)  # the page's own title, in its script
+        assert excerpt.strip("…") in page_body, (url, excerpt)  # and a part of its own text
+        assert FOLDING.used(title + excerpt) if lang == "tc" else not FOLDING.used(title + excerpt), (title, excerpt)
+    assert {"新聞公報" if lang == "tc" else "新闻公报"} == {mark for *_shown, marks in shown(tab) for mark in marks}
+
+
+@pytest.mark.browser
+def test_a_chinese_query_is_found_where_its_characters_stand_together(tab):
+    _status, links = search(tab, "tc", "甲新聞")
+    assert links == ["/tc/press/2024/alpha/"], links
+    status, links = search(tab, "tc", "甲公報")  # 甲 and 公報 are both in that release, but apart
+    assert links == [], (status, links)
+    assert status == "沒有與「甲公報」相符的網頁。"
+    _status, links = search(tab, "tc", "論壇")
+    marks = {mark for *_shown, marks in shown(tab) for mark in marks}
+    assert marks == {"論壇"}, marks  # the whole word marked
+    assert not tab.console, tab.console
+
+
+@pytest.mark.browser
+def test_an_english_query_lists_only_pages_that_have_it(tab):
+    _status, links = search(tab, "en", "alpha")
+    assert links == ["/en/press/2024/alpha/"], links  # not the gallery of "Forum A"
+    (_url, title, excerpt, marks) = shown(tab)[0]
+    assert "March 2024" not in excerpt and marks == ["Alpha", "alpha"], (title, excerpt, marks)
+    _status, links = search(tab, "en", "releases")
+    assert "/en/press/2024/alpha/" in links  # as Pagefind stems it
+    assert "release" in {mark.lower() for *_shown, marks in shown(tab) for mark in marks}
 
 
 @pytest.mark.browser

@@ -20,11 +20,12 @@ import pytest
 
 import pelicanconf
 from contract.model import OutputPage, Site
-from search.index import Documents, KeptDocuments, Scripts, prune_kept_documents
+from search.index import Documents, KeptDocuments, prune_kept_documents
+from search.text import Folding
 from tests.conftest import BUILD_EPOCH
 from tests.helpers import FIXTURE, FIXTURE_SETTINGS, build, draw_fixture_photos, environ, tree_digest
 
-SCRIPTS = Scripts(Site({"LANGUAGES": pelicanconf.LANGUAGES, "DEFAULT_LANG": "en"}).languages, pelicanconf.SC_CONVERSION)
+FOLDING = Folding(pelicanconf.SC_CONVERSION)
 
 
 # -- KeptDocuments, on pages made up here ---------------------------------------------------------
@@ -53,7 +54,7 @@ class Pages:
 
     def fill(self, pages: list[OutputPage], *, code: str = "code", incremental: bool = True, save: bool = True) -> tuple[int, int]:
         """What a build that re-indexes the shard of ``pages`` does with its folder; (written, reused)."""
-        documents = Documents(self.site, self.html.__getitem__, SCRIPTS)
+        documents = Documents(self.site, self.html.__getitem__, FOLDING)
         self.written = []
         write = documents.write
 
@@ -90,15 +91,18 @@ def test_a_rebuild_writes_the_document_of_the_edited_page_only(english):
     assert english.fill(pages) == (0, 4) and english.written == []  # nothing changed since
 
 
-def test_a_traditional_page_edited_rewrites_the_simplified_page_converted_from_it(tmp_path):
+def test_a_traditional_page_and_the_page_converted_from_it_share_a_document(tmp_path):
     tc = [page("tc", name) for name in ("x", "y")]
     sc = [page("sc", name, source) for name, source in zip(("x", "y"), tc)]
-    site = Pages(tmp_path / "search" / "zh-hans#0", *tc, *sc)
-    site.fill(sc, incremental=False)
-    site.edit(tc[0], "甲 edited")  # the sc page's own fingerprint stays: only its source's changes
-    assert site.fill(sc) == (1, 1)
-    assert site.written == ["sc/press/x/index.html"]
-    assert "甲 edited" in site.document(sc[0])  # its document holds the text it was converted from
+    site = Pages(tmp_path / "search" / "zh#0", *tc, *sc)
+    site.fill(tc, incremental=False)
+    site.edit(sc[0], "乙 edited")  # the converted page changed (its own fingerprint; say, a message of its catalog)
+    assert site.fill(tc) == (1, 1)
+    assert site.written == ["tc/press/x/index.html"]
+    assert "乙 edited" in site.document(tc[0])  # the record's indexed text is the converted page's
+    site.edit(tc[1], "甲 edited")
+    assert site.fill(tc) == (1, 1) and site.written == ["tc/press/y/index.html"]
+    assert "甲 edited" in site.document(tc[1])  # and the Traditional page's in its metadata
 
 
 def test_a_page_removed_or_dealt_to_another_shard_leaves_the_folder(english):
@@ -280,12 +284,15 @@ def test_an_edited_release_rewrites_its_document_and_no_other(fixture):
     assert "A sentence added by an editor." in (fixture.kept / changed[0]).read_text(encoding="utf-8")
 
 
-def test_an_edited_traditional_release_rewrites_its_simplified_document_too(fixture):
+def test_an_edited_traditional_release_rewrites_the_one_document_of_both_scripts(fixture):
     before = fixture.documents()
     fixture.edit("press/2025/gamma.tc.md", "這份新聞公報沒有英文版。", "這份新聞公報沒有英文版。編輯加了一句。")
     fixture.rebuild()
     after = fixture.documents()
-    assert pages_of(rewritten(before, after)) == ["sc/press/2025/gamma/index.html", "tc/press/2025/gamma/index.html"]
+    changed = rewritten(before, after)
+    assert pages_of(changed) == ["tc/press/2025/gamma/index.html"]
+    document = (fixture.kept / changed[0]).read_text(encoding="utf-8").replace("\u200b", "")
+    assert "编辑加了一句" in document and "編輯加了一句" in document
 
 
 def test_a_removed_release_leaves_the_kept_folders_which_are_then_a_cold_builds(fixture):
@@ -324,11 +331,11 @@ def test_a_rebuild_starts_pagefind_on_a_language_as_soon_as_its_item_pages_are_w
     assert STARTED_RE.search(text).start() < others.start(), text
     fixture.edit("press/2025/delta.tc.md", "Title: ", "Title: 更新：")
     started = STARTED_RE.findall(fixture.rebuild(verbose=True).text)
-    assert started == [("tc", "sc"), ("sc", "none")]  # Simplified quotes the Traditional pages: after them
+    assert started == [("zh", "none")]  # a Chinese record holds both scripts' pages: once both are written
 
 
 def test_a_cold_build_starts_pagefind_once_every_language_is_written(fixture):
     cold = fixture.work / "cold-started"
     started = STARTED_RE.findall(fixture.rebuild(cold / "output", cold / "cache", verbose=True).text)
-    assert {lang for lang, _waiting in started} == {"en", "tc", "sc"}
+    assert {lang for lang, _waiting in started} == {"en", "zh"}
     assert {waiting for _lang, waiting in started} == {"none"}

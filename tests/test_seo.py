@@ -61,8 +61,9 @@ def is_not_found(url):
 
 
 def listable(site):
-    """Every HTML page a visitor can reach, the 404 pages aside."""
-    return [url for url in map(lambda p: url_of(site, p), site.html_files()) if not is_not_found(url)]
+    """Every HTML page a visitor can reach, the 404 pages and the search pages (noindex) aside."""
+    return [url for url in map(lambda p: url_of(site, p), site.html_files())
+            if not is_not_found(url) and not url.endswith("/search/")]
 
 
 def parse(site, path):

@@ -7,30 +7,29 @@ are left out: a search lists each item once, not the lists that show it.
 
 What Pagefind reads of a page is a *search document* made for it in a folder
 of its shard, at the same relative path (so the result URL is the page's): the
-page's ``<main>``, then, for a Chinese page, the same content in the other
-script:
+page's title and text as :mod:`search.text` reads them from its ``<main>``
+(furniture left out, blocks joined with the language's punctuation).
 
-* a Traditional Chinese page (``tc``, a language others are derived from):
-  converted with ``SC_CONVERSION`` (``hk2sp``), as the ``sc`` site is;
-* a Simplified Chinese page converted from ``tc``: the ``tc`` page's own
-  ``<main>``, the exact text it was converted from;
-* a Simplified Chinese page an editor wrote: converted back with the reverse
-  configuration (``hk2sp`` → ``s2hkp``; ``SEARCH_TC_CONVERSION`` overrides).
+Languages share an index when their ``<html lang>`` has the same primary subtag:
+English is one index (``en``), Traditional and Simplified Chinese one (``zh``).
+In the Chinese index each text is indexed once: a Traditional page and the
+Simplified page converted from it are one record, whose indexed text is the
+Simplified page's (Chinese is matched folded to Simplified, each Han character a
+word: see :mod:`search.text`), with the Traditional page's title and text kept in
+its metadata for the Traditional search page's results, and a filter (``lang``)
+saying in which languages the record has a page.  A Simplified page an editor
+wrote has a record of its own.
 
 The published pages stay exactly as written.  Pagefind keeps one index per
-``<html lang>`` (``en``, ``zh-hant-hk``, ``zh-hans``) and ``pagefind.js``
-picks the one of the page the search runs on, so results are in the page's
-language only.  Each language's pages are split into shards of about
+``<html lang>`` of the documents (``en``, ``zh``) and ``pagefind.js`` picks the
+one of the page the search runs on (``zh-Hant-HK`` → ``zh``).  Each index's records are split into shards of about
 ``SEARCH_SHARD_SIZE`` pages (by a hash of each page's file name), each shard is
 indexed by a Pagefind run of its own (side by side, one per core), and the
 browser merges a language's shards; a rebuild runs Pagefind only for the shards
 whose documents changed, so an edit costs one shard, and no run holds a whole
 language in memory.  A shard's documents are kept between builds in the cache
 (:class:`KeptDocuments`), so re-indexing it after an edit writes only the
-documents of the pages that changed.  Pagefind's
-extended build segments Chinese: Simplified text into words,
-Traditional text (whose words its dictionary lacks) into characters, so a
-Traditional query also finds pages that hold its characters apart.
+documents of the pages that changed.
 """
 
 from __future__ import annotations
@@ -44,22 +43,19 @@ import shutil
 import subprocess
 import tempfile
 import time
-from html import escape
 
-from contract.cache import fault_point
 from contract.model import OutputPage, Site
 
 from .pages import search_of_build
+from .text import Folding, page_text, search_document
 
 logger = logging.getLogger(__name__)
 
 BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
-SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {language: number of shards}
+SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {index: number of shards}
+FOLD_FILE = "fold.json"  # /pagefind/fold.json: the Traditional characters the Chinese index folds, and their Simplified ones
 PAGEFIND_TIMEOUT = 300  # seconds; the sample site (97 pages) takes about 1.5
-# Traditional -> Simplified (SC_CONVERSION) and the way back, for Simplified pages editors wrote.
-REVERSE_CONVERSION = {"hk2s": "s2hk", "hk2sp": "s2hkp", "t2s": "s2t", "tw2s": "s2tw", "tw2sp": "s2twp"}
-# Not worth finding: the notice that every converted page carries.
-EXCLUDED = [".sl-notice"]
+LANG_FILTER = "lang"  # the filter of a record: the languages it has a page in
 MAIN_RE = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 
 
@@ -69,44 +65,28 @@ def main_content(document: str) -> str | None:
     return match.group(1) if match else None
 
 
-def search_document(html_lang: str, body: str, other: str = "") -> str:
-    """What Pagefind indexes for one page: its main content, then the same in the other script."""
-    extra = f'\n<div class="sl-other-script">{other}</div>' if other else ""
-    return (
-        f'<!DOCTYPE html>\n<html lang="{escape(html_lang)}">\n<head><meta charset="utf-8"></head>\n'
-        f"<body>\n<main data-pagefind-body>{body}{extra}</main>\n</body>\n</html>\n"
-    )
+class SearchIndex:
+    """One Pagefind index: the languages whose ``<html lang>`` share a primary subtag (``zh``)."""
+
+    def __init__(self, name: str, languages: list):
+        self.name, self.languages = name, languages
+        self.code = name  # how the build's log names it
+        self.codes = [lang.code for lang in languages]
+        self.chinese = name.split("-")[0] == "zh"
+        self.label = " and ".join(lang.label for lang in languages)
 
 
-class Scripts:
-    """Traditional and Simplified Chinese: a language others are derived from, and those derived.
+def search_indexes(languages) -> list[SearchIndex]:
+    """The site's languages grouped into indexes, in the order of their first language.
 
-    ``other(lang, body, source_body)`` is the same content in the other script: ``""`` for a
-    language with no other script (English).
+    A language alone keeps its own ``<html lang>`` as its index's name (``en``); languages that
+    share a primary subtag share an index named by it (``zh-Hant-HK`` and ``zh-Hans``: ``zh``).
     """
-
-    def __init__(self, languages, to_derived: str, to_source: str | None = None):
-        self.derived = {lang.code: lang.derived_from for lang in languages if lang.derived_from}  # sc -> tc
-        self.sources = set(self.derived.values())
-        self.to_derived_config = to_derived
-        self.to_source_config = to_source or REVERSE_CONVERSION.get(to_derived, "s2t")
-        self._converters: dict[str, object] = {}
-
-    def _convert(self, config: str, text: str) -> str:
-        if config not in self._converters:
-            import opencc
-
-            self._converters[config] = opencc.OpenCC(config)
-        return self._converters[config].convert(text)
-
-    def other(self, lang: str, body: str, source_body: str | None = None) -> str:
-        if lang in self.sources:
-            return self._convert(self.to_derived_config, body)
-        if lang in self.derived:
-            if source_body is not None:  # converted from this text: index the text itself
-                return source_body
-            return self._convert(self.to_source_config, body)
-        return ""
+    groups: dict[str, list] = {}
+    for lang in languages:
+        groups.setdefault(lang.html_lang.split("-")[0].lower(), []).append(lang)
+    return [SearchIndex(_html_lang_key(group[0].html_lang) if len(group) == 1 else primary, group)
+            for primary, group in groups.items()]
 
 
 def indexed(page: OutputPage) -> bool:
@@ -120,18 +100,38 @@ def _html_lang_key(html_lang: str) -> str:
 
 
 class Documents:
-    """What Pagefind reads of each indexed page: its ``<main>``, then the same in the other script.
+    """What Pagefind reads of each record: the title and text of its page (and of the page converted from it).
 
     ``read(save_as)`` gives a written page's HTML (from the staging folder or the kept output);
-    each page is read once.
+    each page is read once.  A page converted from another language's indexed page (``sc`` from
+    ``tc``) has no record of its own: it is its source page's *companion*, in that page's record.
     """
 
-    def __init__(self, site: Site, read, scripts: Scripts):
+    def __init__(self, site: Site, read, folding: Folding):
         self.site = site
         self.read = read
-        self.scripts = scripts
+        self.folding = folding
+        self.indexes = search_indexes(site.languages)
+        self._index_of = {code: index for index in self.indexes for code in index.codes}
         self._mains: dict[str, str | None] = {}
-        self._by_key = {(page.key, page.lang): page for page in site.pages}
+        self._companions: dict[str, OutputPage] = {}  # a source page's save_as -> the page converted from it
+        self.covered: set[str] = set()  # pages in their source page's record
+        by_key = {(page.key, page.lang): page for page in site.pages}
+        for page in site.pages:
+            if not indexed(page) or page.item.derived_from is None:
+                continue
+            source = by_key.get((page.key, page.item.derived_from.lang))
+            if source is not None and indexed(source) and self._index_of.get(source.lang) is self._index_of.get(page.lang):
+                self._companions[source.save_as] = page
+                self.covered.add(page.save_as)
+
+    def index_of(self, lang_code: str) -> SearchIndex:
+        return self._index_of[lang_code]
+
+    def records(self, index: SearchIndex) -> list[OutputPage]:
+        """The pages of ``index`` with a record of their own (each with its companion, if any)."""
+        codes = set(index.codes)
+        return [page for page in self.site.pages if indexed(page) and page.lang in codes and page.save_as not in self.covered]
 
     def main_of(self, page: OutputPage) -> str | None:
         if page.save_as not in self._mains:
@@ -139,24 +139,17 @@ class Documents:
         return self._mains[page.save_as]
 
     def forget(self, pages: list[OutputPage]) -> None:
-        """Drop what was read of ``pages``: a shard's documents are written, so memory holds one
-        shard at a time, not every page of the site (a Simplified page reads its Traditional
-        source again if it needs it)."""
+        """Drop what was read of ``pages`` and their companions: a shard's documents are written,
+        so memory holds one shard at a time, not every page of the site."""
         for page in pages:
             self._mains.pop(page.save_as, None)
+            companion = self._companions.get(page.save_as)
+            if companion is not None:
+                self._mains.pop(companion.save_as, None)
 
-    def source_page(self, page: OutputPage) -> OutputPage | None:
-        """For a page converted from another language's page: that page, if it is indexed."""
-        source_item = page.item.derived_from
-        if source_item is None:
-            return None
-        source_page = self._by_key.get((page.key, source_item.lang))
-        return source_page if source_page is not None and indexed(source_page) else None
-
-    def source_main(self, page: OutputPage) -> str | None:
-        """For a page converted from another language's page: that page's ``<main>``."""
-        source_page = self.source_page(page)
-        return self.main_of(source_page) if source_page is not None else None
+    def companion(self, page: OutputPage) -> OutputPage | None:
+        """The page converted from ``page`` (its record's other page), or None."""
+        return self._companions.get(page.save_as)
 
     def fingerprint(self, page: OutputPage, fingerprints: dict) -> str | None:
         """What the document of ``page`` is made of: the render fingerprints of the page and of the
@@ -165,7 +158,7 @@ class Documents:
         Equal fingerprints mean equal pages, so an equal document: nothing needs reading.
         """
         out = hashlib.blake2b(digest_size=16)
-        for quoted in (page, self.source_page(page)):
+        for quoted in (page, self.companion(page)):
             if quoted is None:
                 continue
             fingerprint = fingerprints.get(quoted.save_as)
@@ -187,15 +180,39 @@ class Documents:
     def digest(self, pages: list[OutputPage]) -> bytes:
         """What an index of ``pages`` is made of: equal digests, equal indexes.
 
-        (Pagefind's version, ``EXCLUDED`` and the conversions are code and settings: a change to
-        them makes the whole build cold, so they need not count here.)
+        (Pagefind's version, :mod:`search.text` and the conversion are code and settings: a change
+        to them makes the whole build cold, so they need not count here.)
         """
         out = hashlib.blake2b(digest_size=16)
         for page in pages:
-            for part in (page.save_as, self.main_of(page), self.source_main(page)):
+            companion = self.companion(page)
+            for part in (page.save_as, self.main_of(page), self.main_of(companion) if companion is not None else None):
                 data = (part or "").encode("utf-8", "surrogatepass")
                 out.update(b"%d:" % len(data) + data)
         return out.digest()
+
+    def document(self, page: OutputPage, body: str) -> str:
+        """The search document of the record of ``page``, whose ``<main>`` is ``body``."""
+        index = self.index_of(page.lang)
+        title, text = page_text(body, index.chinese)
+        if not index.chinese:
+            return search_document(index.name, title, text, meta={"title": title})
+        lang = self.site.language[page.lang]
+        filters = [(LANG_FILTER, page.lang)]
+        if lang.derived_from is not None:  # a Simplified page an editor wrote: its own text, as it is
+            return search_document(index.name, title, text, meta={"title": title}, filters=filters)
+        # a source page (Traditional): the record's text is its converted page's, as that page shows it
+        companion = self.companion(page)
+        companion_body = self.main_of(companion) if companion is not None else None
+        meta = {"title": title, "text": text}
+        if companion_body is not None:
+            shown_title, shown_text = page_text(companion_body, True)
+            meta.update({f"title_{companion.lang}": shown_title, f"url_{companion.lang}": f"/{companion.url}"})
+            filters.append((LANG_FILTER, companion.lang))
+        else:  # no converted page to show: converted here, only to be matched
+            shown_title, shown_text = self.folding.convert(title), self.folding.convert(text)
+        variants = self.folding.variants(f"{title}\n{text}", f"{shown_title}\n{shown_text}")
+        return search_document(index.name, shown_title, shown_text, variants=variants, meta=meta, filters=filters)
 
     def write(self, folder: str, pages: list[OutputPage]) -> int:
         """Write the document of each of ``pages`` into ``folder``; the number written."""
@@ -205,11 +222,10 @@ class Documents:
             if body is None:
                 self.site.log.warning(page.source or f"/{page.url}", "has no <main> element, so search does not find it.")
                 continue
-            html_lang = self.site.language[page.lang].html_lang
             target = os.path.join(folder, page.save_as)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "w", encoding="utf-8") as handle:
-                handle.write(search_document(html_lang, body, self.scripts.other(page.lang, body, self.source_main(page))))
+                handle.write(self.document(page, body))
             written += 1
         return written
 
@@ -290,8 +306,6 @@ class KeptDocuments:
         for page in pages:
             if page.save_as not in reused:
                 written += documents.write(target, [page])  # in place: over its file, no folder changed
-                if written == 1:
-                    fault_point("search:documents", target)
             elif not in_place:
                 moved = os.path.join(target, page.save_as)
                 os.makedirs(os.path.dirname(moved), exist_ok=True)
@@ -307,7 +321,6 @@ class KeptDocuments:
         temporary = f"{self.map_path}.new"
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump({"code": self.code, "documents": self.made}, handle, separators=(",", ":"))
-        fault_point("search:map", temporary)
         os.replace(temporary, self.map_path)
 
 
@@ -366,8 +379,6 @@ class PagefindRun:
 
     def __init__(self, folder: str, bundle: str, said: str):
         command = [pagefind_executable(), "--site", folder, "--output-path", bundle, "--quiet"]
-        for selector in EXCLUDED:
-            command += ["--exclude-selectors", selector]
         self.started = time.perf_counter()
         self._said = open(said, "w+b")  # noqa: SIM115 - closed by wait() or kill()
         try:
@@ -445,7 +456,7 @@ SHARD_FILE_RE = re.compile(r"^(?:pagefind\.[^/]+\.pf_meta|(?:index|fragment|filt
 
 
 class _Shard:
-    """One shard of one language's index: its pages, and what the last build made of them."""
+    """One shard of an index: its records' pages, and what the last build made of them (``lang``: its :class:`SearchIndex`)."""
 
     def __init__(self, lang, name: str, number: int, pages: list[OutputPage]):
         self.lang, self.name, self.number, self.pages = lang, name, number, pages
@@ -493,14 +504,14 @@ class Indexing:
         self.size = int(settings.get("SEARCH_SHARD_SIZE", 500))
         self.limit = workers(settings)
         self.bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
-        self.documents = Documents(site, _Reader(output, state), Scripts(site.languages, conversion, settings.get("SEARCH_TC_CONVERSION")))
+        self.documents = Documents(site, _Reader(output, state), Folding(conversion))
         self.previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
-        self.record: dict[str, dict] = {}  # "<language>#<number>" -> what the next build needs to know
+        self.record: dict[str, dict] = {}  # "<index>#<number>" -> what the next build needs to know
         self.counts: dict[str, int] = {}
         self.kept_root = kept_documents_root(state)
         self.keys: set[str] = set()
         self.todo: list[_Shard] = []  # shards indexed by this build, in order
-        self._planned: set[str] = set()  # languages whose shards are decided
+        self._planned: set[str] = set()  # indexes whose shards are decided
         self._written: set[str] = set()  # languages whose item pages are all written
         self._queue: list[_Shard] = []  # to index, Pagefind not started yet
         self._running: list[_Shard] = []
@@ -515,29 +526,30 @@ class Indexing:
         self.start(lang_code)
 
     def start(self, lang_code: str | None = None) -> None:
-        """Decide the shards of language ``lang_code`` (None: every language not yet decided);
-        in a rebuild, or at the end, start Pagefind on those to index (:meth:`_launch`)."""
-        for lang in self.site.languages:
-            if lang.code in self._planned or (lang_code is not None and lang.code != lang_code):
+        """Decide the shards of the index of language ``lang_code`` once all its languages are
+        written (None: every index not yet decided); in a rebuild, or at the end, start Pagefind on
+        those to index (:meth:`_launch`)."""
+        for index in self.documents.indexes:
+            if index.name in self._planned or (lang_code is not None and lang_code not in index.codes):
                 continue
-            if lang_code is not None and lang.derived_from and lang.derived_from not in self._written:
-                continue  # its documents quote the pages of the language it comes from: at the end
-            self._planned.add(lang.code)
-            self._plan(lang)
+            if lang_code is not None and not set(index.codes) <= self._written:
+                continue  # a record quotes the pages of each of its languages: when all are written
+            self._planned.add(index.name)
+            self._plan(index)
         if self.early or lang_code is None:
             self._launch()
 
-    def _plan(self, lang) -> None:
+    def _plan(self, index: SearchIndex) -> None:
         state, documents = self.state, self.documents
-        pages = [page for page in self.site.pages if indexed(page) and page.lang == lang.code]
+        pages = documents.records(index)
         if not pages:
             return
-        name = _html_lang_key(lang.html_lang)
+        name = index.name
         parts = shards(pages, self.size)
         self.counts[name] = len(parts)
         earlier_shards = self.previous.get("shards", {})
         for number, part in enumerate(parts):
-            shard = _Shard(lang, name, number, part)
+            shard = _Shard(index, name, number, part)
             self.keys.add(shard.key)
             earlier = earlier_shards.get(shard.key)
             # Fast: the same pages with the same render fingerprints as last time (nothing to read).
@@ -642,6 +654,7 @@ class Indexing:
         with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             own_entry = json.load(handle)
         (language_entry,) = own_entry.pop("languages").values()
+        folded = self._folded_characters(shard) if shard.lang.chinese else ""
         files = []
         for dirpath, _dirs, names in os.walk(own_bundle):
             for file_name in names:
@@ -653,7 +666,16 @@ class Indexing:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.move(source, target)
                 files.append(shard.dir + rel)
-        return shard.written + shard.reused, sorted(files), language_entry, own_entry
+        return shard.written + shard.reused, sorted(files), language_entry, own_entry, folded
+
+    def _folded_characters(self, shard: _Shard) -> str:
+        """The characters of a Chinese shard's documents that the search page must fold (sorted)."""
+        used: set[str] = set()
+        for dirpath, _dirs, names in os.walk(shard.folder):
+            for file_name in names:
+                with open(os.path.join(dirpath, file_name), encoding="utf-8") as handle:
+                    used |= self.documents.folding.used(handle.read())
+        return "".join(sorted(used))
 
     def _report(self, results: dict) -> None:
         site, state, record, counts, todo = self.site, self.state, self.record, self.counts, self.todo
@@ -674,39 +696,48 @@ class Indexing:
                     fix="run the build again; if it fails again, check that the pagefind packages of requirements.txt are installed.",
                 )
                 return
-            given, files, language_entry, top = result
+            given, files, language_entry, top, folded = result
             if language_entry["page_count"] != given:
                 site.log.error("search", f"Pagefind indexed {language_entry['page_count']} of the {given} {shard.lang.label} pages given to it.")
                 return
-            record[shard.key] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry}
+            record[shard.key] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry, "fold": folded}
         if not record or top is None:
             return
-        _write_entries(self.bundle, record, counts, top)
+        _write_entries(self.bundle, record, counts, top, self.documents.folding.table)
         if state is not None:
             state.extra["search"] = {"shards": record, "_top": top}
-        again = sorted({shard.lang.code for shard in todo}, key=[lang.code for lang in site.languages].index)
+        again = sorted({shard.lang.code for shard in todo}, key=[index.code for index in self.documents.indexes].index)
         total = sum(counts.values())
         print(
-            f"search: {sum(entry['entry']['page_count'] for entry in record.values())} pages in {len(counts)} languages "
+            f"search: {sum(entry['entry']['page_count'] for entry in record.values())} records in {len(counts)} indexes "
             f"({total} shard{'s' if total != 1 else ''}); indexed "
-            + (", ".join(f"{code} {sum(s.lang.code == code for s in todo)}/{counts[_html_lang_key(site.language[code].html_lang)]}" for code in again) or "none")
+            + (", ".join(f"{code} {sum(s.lang.code == code for s in todo)}/{counts[code]}" for code in again) or "none")
             + (f", kept {total - len(todo)} unchanged" if total > len(todo) else "")
             + f" in {time.perf_counter() - self.started:.1f} s"
         )
 
 
-def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict) -> None:
-    """Each shard folder's ``pagefind-entry.json`` (its languages), and ``shards.json`` for the search page."""
+def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict, table: dict[str, str]) -> None:
+    """Each shard folder's ``pagefind-entry.json`` (its languages), ``shards.json`` and ``fold.json`` for the search page.
+
+    ``fold.json``: the Traditional characters the Chinese index's records hold, each followed by
+    the Simplified one it folds to (a query is folded with them; a character no record holds
+    needs no folding, since no record could match it either way).
+    """
     by_dir: dict[str, dict] = {}
+    folded: set[str] = set()
     for key in sorted(record):
         name, number = key.rsplit("#", 1)
         by_dir.setdefault(shard_dir(int(number)), {})[name] = record[key]["entry"]
+        folded.update(record[key].get("fold", ""))
     for folder, languages in by_dir.items():
         os.makedirs(os.path.join(bundle, folder), exist_ok=True)
         with open(os.path.join(bundle, folder, "pagefind-entry.json"), "w", encoding="utf-8") as handle:
             json.dump({**top, "languages": languages}, handle, ensure_ascii=False, separators=(",", ":"))
     with open(os.path.join(bundle, SHARDS_FILE), "w", encoding="utf-8") as handle:
         json.dump(dict(sorted(counts.items())), handle, separators=(",", ":"))
+    with open(os.path.join(bundle, FOLD_FILE), "w", encoding="utf-8") as handle:
+        json.dump("".join(character + table[character] for character in sorted(folded) if character in table), handle, ensure_ascii=False)
 
 
 def index_language(renderer, lang: str) -> None:

@@ -43,6 +43,7 @@ class SearchPages(Generator):
                     template="search.html",
                     title=tr("Search"),
                     revised=revised,
+                    data={"noindex": True},  # a page of results, not content: <meta name="robots">, no sitemap entry
                 )
             )
         return pages

@@ -66,8 +66,9 @@ def is_html(page: OutputPage) -> bool:
 
 
 def listed(page: OutputPage) -> bool:
-    """Whether a page belongs in the sitemaps."""
-    return is_html(page) and page.key != NOT_FOUND_KEY
+    """Whether a page belongs in the sitemaps: not a "page not found" page, nor one that asks
+    search engines not to index it (``data["noindex"]``: the search pages)."""
+    return is_html(page) and page.key != NOT_FOUND_KEY and not page.data.get("noindex")
 
 
 @dataclass(frozen=True)
