@@ -503,23 +503,25 @@ class OutputState:
             files[rel] = Record(fingerprint, status.st_size, status.st_mtime_ns)
         os.makedirs(os.path.dirname(self.manifest_path), exist_ok=True)
         temporary = f"{self.next_manifest_path}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump(
-                {
-                    "version": MANIFEST_VERSION,
-                    "final": self.final,
-                    "tree": _identity(tree),
-                    "code": self.code,
-                    "files": files,
-                    "extra": self.extra,
-                    "last_build": self.last_build,
-                    "outputs": self.outputs if self.last_build is not None else {},
-                },
-                handle,
-                protocol=pickle.HIGHEST_PROTOCOL,
-            )
-        fault_point("commit:manifest", temporary)
-        os.replace(temporary, self.next_manifest_path)
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "final": self.final,
+            "tree": _identity(tree),
+            "code": self.code,
+            "files": files,
+            "extra": self.extra,
+            "last_build": self.last_build,
+            "outputs": self.outputs if self.last_build is not None else {},
+        }
+        try:
+            with open(temporary, "wb") as handle:
+                pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            fault_point("commit:manifest", temporary)
+            os.replace(temporary, self.next_manifest_path)
+        except OSError:  # a full disk: no half-written manifest left
+            if os.path.exists(temporary):
+                os.unlink(temporary)
+            raise
 
 
 def _identity(folder: str) -> tuple[int, int]:
