@@ -22,7 +22,8 @@ help:
 	@echo "make html        build the site into $(OUTPUT)/"
 	@echo "make devserver   serve, rebuild on every save and reload the open page"
 	@echo "make new-press TITLE=...   (also new-forum TITLE=..., new-gallery NAME=...) start an item"
-	@echo "make check       check all content, write nothing"
+	@echo "make check       check all content, write nothing (also: translations older than their original)"
+	@echo "make translation-status  which translations are up to date, behind or missing"
 	@echo "make publish     build for publishing (SITEURL=https://...), then rsync_upload or s3_upload"
 	@echo "make test        run the whole test suite"
 	@echo "make check-site  build, then check every page (axe, HTML, links, requests)"
@@ -93,12 +94,16 @@ devserver: $(VENV)/.requirements sample-photos
 
 # -- editing: start a new item (en and tc, as drafts), check everything without writing -----------
 # TITLE and NAME reach the script through the environment (make exports command-line variables).
-.PHONY: new-press new-forum new-gallery check next-release
+.PHONY: new-press new-forum new-gallery check next-release translation-status
 new-press new-forum new-gallery: $(VENV)/.requirements
 	@$(BIN)/python tools/new_content.py $(@:new-%=%)
 
 check: $(VENV)/.requirements sample-photos
 	@$(PELICAN) content -s pelicanconf.py -o $(OUTPUT) --log-handler plain -e CHECK_ONLY=true
+
+# Every item in every language: original, up to date, behind (its original changed since), missing.
+translation-status:
+	@$(PYTHON) plugins/i18n/status.py content pelicanconf.py
 
 # When the next scheduled release falls due (the publishing workflow asks this every 15 minutes).
 next-release:

@@ -24,6 +24,8 @@ SCHEMA = Schema(
         Name("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
         Text("Summary", example="One sentence for lists and search results."),
         DateTime("Modified", example="2025-08-01 09:00"),
+        # a translation checked against its original's change of that time (plugins/i18n/status.py)
+        DateTime("Checked-Against", example="2026-12-03 14:05"),
     ],
 )
 

@@ -27,6 +27,7 @@ from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
 from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
+from . import status
 
 logger = logging.getLogger(__name__)
 
@@ -75,6 +76,8 @@ class SiteRenderer(Generator):
         site.pages.extend(self._site_pages(builders))
         check_unique_urls(site)
         warn_untranslated(site)
+        if site.settings.get("CHECK_ONLY") or site.settings.get("TRANSLATION_STATUS"):
+            status.check(site, site.settings["PATH"])  # from git: translations older than their original's change
         self.links = link_pages(site)
         self.feeds = {}
         for page in site.pages:

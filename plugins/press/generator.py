@@ -17,6 +17,8 @@ SCHEMA = Schema(
         DateTime("Modified", example="2025-08-01 09:00"),
         Name("Forum", example="technology-forum-19"),  # checked by the forums plugin
         Name("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
+        # a translation checked against its original's change of that time (plugins/i18n/status.py)
+        DateTime("Checked-Against", example="2026-12-03 14:05"),
     ],
 )
 
