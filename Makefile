@@ -111,7 +111,10 @@ next-release:
 
 translations: $(VENV)/.requirements
 	$(BIN)/pybabel extract -F theme/babel.cfg $(BABEL_KEYWORDS) --no-location --sort-output $(PO_WIDTH) \
-	  --project "Smart Lab site" -o theme/translations/messages.pot .
+	  --project "Smart Lab site" -o theme/translations/messages.pot.new .
+	@# the same messages: the template keeps its date, and so do the catalogs (no change to review)
+	@if diff -q -I '^"POT-Creation-Date: ' theme/translations/messages.pot theme/translations/messages.pot.new >/dev/null 2>&1; \
+	then rm theme/translations/messages.pot.new; else mv theme/translations/messages.pot.new theme/translations/messages.pot; fi
 	@for locale in $(LOCALES); do \
 	  po=theme/translations/$$locale/LC_MESSAGES/messages.po; \
 	  if [ -f $$po ]; then $(BIN)/pybabel update --no-fuzzy-matching $(PO_WIDTH) -i theme/translations/messages.pot -d theme/translations -l $$locale; \
