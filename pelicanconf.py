@@ -28,6 +28,8 @@ LANGUAGES = {
     # name: its own name, in the switcher; label: its English name, in build messages;
     # only_label: marks an item listed in another language's pages that exists only in this one; a
     # catalog message, shown in the language of the page that lists it ("(Chinese only)", "（只有英文版）").
+    # external_label: read after a link to another site (visually hidden), in the language of the text
+    # it follows, so written here in each language (a derived language's comes from converting its source).
     "en": {
         "locale": "en_HK",
         "html_lang": "en",
@@ -36,6 +38,7 @@ LANGUAGES = {
         "og_locale": "en_HK",
         "sitename": "Smart Government Innovation Lab",
         "only_label": _("(English only)"),
+        "external_label": "(external link)",
     },
     "tc": {
         "locale": "zh_Hant_HK",
@@ -45,6 +48,7 @@ LANGUAGES = {
         "og_locale": "zh_HK",
         "sitename": "智慧政府創新實驗室",
         "only_label": _("(Chinese only)"),
+        "external_label": "（外部網站）",
     },
     # Simplified Chinese is converted from Traditional (plugins/sc); an editor's <name>.sc.md overrides it.
     "sc": {
@@ -55,6 +59,7 @@ LANGUAGES = {
         "og_locale": "zh_CN",
         "sitename": "智慧政府创新实验室",
         "only_label": _("(Chinese only)"),
+        "external_label": "（外部网站）",
         "derived_from": "tc",
     },
 }

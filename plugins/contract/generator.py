@@ -27,6 +27,7 @@ from .problems import SourceError
 from .references import References, addresses, reference_line
 from . import reader as reader_module
 from . import references as references_module
+from .htmlpolicy import localize
 from .reader import SourceReader
 from .workers import map_forked, workers
 
@@ -114,8 +115,8 @@ def cache_for(context) -> KeyedCache:
             path = os.path.join(context["CACHE_PATH"], "sources.pickle")
         # The parse depends on the Markdown settings and on the reader's own code.
         digest = hashlib.sha256()
-        for module in (reader_module, references_module):  # a body's addresses are kept with its parse
-            with open(module.__file__, "rb") as handle:
+        for code_file in (*reader_module.CODE_FILES, references_module.__file__):  # a body's addresses are kept with its parse
+            with open(code_file, "rb") as handle:
                 digest.update(handle.read())
         code = digest.hexdigest()
         context["_source_cache"] = KeyedCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
@@ -288,6 +289,7 @@ class SourceGenerator(Generator):
             self.log.extend(err.problems)
             return None
         found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
+        html = localize(html, self.site.language[lang].external_label)  # the parse is the same in every language
         fields = self.schema.check(header, shown, self.log)
         if fields is None:
             return None

@@ -29,6 +29,7 @@ class Language:
     sitename: str  # the site's name in this language
     only_label: str  # "(English only)": an item listed elsewhere that exists only in this language
     derived_from: str | None = None  # "tc" for "sc": built by conversion where no source is written
+    external_label: str = ""  # "(external link)": read after a link to another site, visually hidden
 
 
 def languages_from_settings(settings) -> list[Language]:

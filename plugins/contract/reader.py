@@ -10,15 +10,37 @@ of the body.
 
 from __future__ import annotations
 
+import contextlib
 import re
+import signal
+import threading
 from dataclasses import dataclass, field
 
 from markdown import Extension, Markdown
 from markdown.treeprocessors import Treeprocessor
 
+from . import htmlpolicy
 from .problems import ERROR, Problem, SourceError
 
+# What a parse depends on besides the Markdown settings: the cache of parses is keyed on it.
+CODE_FILES = (__file__, htmlpolicy.__file__)
+
 _KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)$")
+# "Summary：" typed with a Chinese input method: the full-width colon (and its small and vertical forms).
+_WIDE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*([\uff1a\ufe55\ufe13])")
+
+# Limits that turn a pathological file into one message instead of a build that crashes or hangs.
+MAX_FILE_BYTES = 2_000_000  # a long release is 20 kB
+MAX_LINE_CHARS = 20_000
+MAX_INDENT = 400  # columns of leading spaces (a tab counts 4): about 100 list levels
+MAX_QUOTE_DEPTH = 50
+CONVERT_SECONDS = 20  # a backstop: a real file converts in milliseconds
+
+# Characters a source may not hold: the C0 controls but tab and line feed (a carriage return is a
+# line end), DEL, the C1 controls, U+FFFE and U+FFFF (XML cannot carry any of these: a feed would
+# break), and a byte-order mark after the start of the file.
+_CONTROL_RE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ufeff\ufffe\uffff]")
+MAX_CONTROL_LINES = 10  # lines reported for one file
 
 
 @dataclass(frozen=True)
@@ -54,6 +76,51 @@ def decode(data: bytes, path: str) -> str:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
+def control_characters(text: str, path: str) -> list[Problem]:
+    """One problem per line holding a character no source may hold (the first ones of a file)."""
+    problems = []
+    lines = text.split("\n")
+    bad = [(number, match) for number, line in enumerate(lines, 1) if (match := _CONTROL_RE.search(line))]
+    more = len(bad) - MAX_CONTROL_LINES
+    for index, (number, match) in enumerate(bad[:MAX_CONTROL_LINES], 1):
+        char = match.group(0)
+        column = match.start() + 1
+        if char == "\ufeff":
+            what = "an invisible byte-order mark (U+FEFF)"
+            why = "in a header it hides the field name, and it does not belong in a page"
+        else:
+            what = f"the invisible control character U+{ord(char):04X}"
+            why = "the site's feeds and calendars cannot carry it"
+        also = f" ({more} more lines have one too)" if more > 0 and index == MAX_CONTROL_LINES else ""
+        problems.append(
+            Problem(
+                path,
+                number,
+                ERROR,
+                None,
+                f"the line holds {what} at column {column}: {why}.{also}",
+                "delete it: most editors do not show it, so retype the text around that column "
+                "(it often comes from text pasted from a PDF or another program).",
+            )
+        )
+    return problems
+
+
+def _wide_colon(line: str, path: str, number: int) -> Problem | None:
+    match = _WIDE_KEY_RE.match(line)
+    if not match:
+        return None
+    name = match.group(1)
+    return Problem(
+        path,
+        number,
+        ERROR,
+        name,
+        f"is followed by the full-width colon '{match.group(2)}', not the colon ':' a header line needs.",
+        f"type the colon with the input method in English mode: '{name}: {line[match.end():].strip()}'.",
+    )
+
+
 def split_header(text: str, path: str) -> tuple[Header, str, int]:
     """Split ``text`` into its header, its body and the body's first line number."""
     lines = text.split("\n")
@@ -62,7 +129,7 @@ def split_header(text: str, path: str) -> tuple[Header, str, int]:
     start = 0
     if lines and lines[0].strip() == "---":  # tolerate a YAML-style fence
         start = 1
-    if start >= len(lines) or not _KEY_RE.match(lines[start]):
+    if start >= len(lines) or not (_KEY_RE.match(lines[start]) or _WIDE_KEY_RE.match(lines[start])):
         return header, "\n".join(lines[start:]), start + 1
     last = None
     index = start
@@ -77,6 +144,11 @@ def split_header(text: str, path: str) -> tuple[Header, str, int]:
             header.fields[last.name.lower()] = last
             continue
         if not match:
+            wide = _wide_colon(line, path, number)
+            if wide is not None:
+                problems.append(wide)
+                last = None
+                continue
             problems.append(
                 Problem(
                     path,
@@ -114,7 +186,6 @@ def split_header(text: str, path: str) -> tuple[Header, str, int]:
 
 
 _ALIGN_RE = re.compile(r"^\s*text-align:\s*(left|right|center);?\s*$")
-_RAW_BLOCKED_RE = re.compile(r"<(?:script|style)\b|\sstyle\s*=|\son[a-z]+\s*=", re.IGNORECASE)
 
 
 class _AlignmentClasses(Treeprocessor):
@@ -134,22 +205,55 @@ class _CspSafe(Extension):
         md.treeprocessors.register(_AlignmentClasses(md), "sl_alignment_classes", 0)
 
 
-def blocked_html(html: str, path: str, body_line: int) -> list[Problem]:
-    """Raw HTML the site's security policy would block: say so instead of shipping a broken page."""
-    match = _RAW_BLOCKED_RE.search(html)
-    if not match:
-        return []
-    return [
-        Problem(
-            path,
-            None,
-            ERROR,
-            None,
-            f"the text contains raw HTML ({match.group(0).strip()}...) that the site's security policy blocks.",
-            "remove the inline script, style or event handler; use Markdown, and ask a developer for a theme class "
-            "if a special layout is needed.",
-        )
-    ]
+class _TooSlow(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _time_limit(seconds: float):
+    """Raise _TooSlow in the block after ``seconds`` (on the main thread; elsewhere no limit)."""
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "setitimer"):
+        yield
+        return
+
+    def expire(signum, frame):
+        raise _TooSlow()
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _too_large(path: str, line: int | None, message: str, fix: str) -> SourceError:
+    return SourceError([Problem(path, line, ERROR, None, message, fix)])
+
+
+def check_limits(data: bytes, text: str | None, path: str, body_line: int = 1, body: str | None = None) -> None:
+    """Raise a SourceError for a file too large, a line too long, or a body nested too deep."""
+    if text is None:
+        if len(data) > MAX_FILE_BYTES:
+            raise _too_large(path, None, f"the file is {len(data):,} bytes long; a source may have at most {MAX_FILE_BYTES:,}.",
+                             "split the text into several pages, or link to a document in content/files/ instead.")
+        return
+    for number, line in enumerate(text.split("\n"), 1):
+        if len(line) > MAX_LINE_CHARS:
+            raise _too_large(path, number, f"the line is {len(line):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
+                             "break it into paragraphs with blank lines between them.")
+    if body is None:
+        return
+    quote = re.compile(r"^(?:[ \t]*>){%d}" % (MAX_QUOTE_DEPTH + 1))
+    for index, line in enumerate(body.split("\n")):
+        indent = len(line) - len(line.lstrip(" \t"))
+        if indent and len(line[:indent].expandtabs(4)) > MAX_INDENT:
+            raise _too_large(path, body_line + index, f"the line is indented more than {MAX_INDENT} columns "
+                             "(lists nested too deep).", "write the list with fewer levels inside one another.")
+        if quote.match(line):
+            raise _too_large(path, body_line + index, f"the line quotes more than {MAX_QUOTE_DEPTH} levels deep ('>').",
+                             "write the quotation with fewer '>' levels.")
 
 
 class SourceReader:
@@ -160,16 +264,38 @@ class SourceReader:
         config["extensions"] = [
             e for e in config.get("extensions", []) if e not in ("meta", "markdown.extensions.meta")
         ]
-        config["extensions"].append(_CspSafe())
+        config["extensions"] += [_CspSafe(), htmlpolicy.ExternalLinks()]
         self._md = Markdown(**config)
 
     def parse(self, data: bytes, shown_path: str) -> tuple[str, Header, int]:
-        """HTML of the body, the header, and the line the body starts on."""
+        """HTML of the body, the header, and the line the body starts on.
+
+        The HTML's external-link marks have no words yet: see ``htmlpolicy.localize``.
+        """
+        check_limits(data, None, shown_path)
         text = decode(data, shown_path)
+        problems = control_characters(text, shown_path)
+        if problems:
+            raise SourceError(problems)
+        check_limits(data, text, shown_path)
         header, body, body_line = split_header(text, shown_path)
-        self._md.reset()
-        html = self._md.convert(body)
-        problems = blocked_html(html, shown_path, body_line)
+        check_limits(data, text, shown_path, body_line, body)
+        html = self._convert(body, shown_path, body_line)
+        problems = htmlpolicy.check(html, body, shown_path, body_line)
         if problems:
             raise SourceError(problems)
         return html, header, body_line
+
+    def _convert(self, body: str, path: str, body_line: int) -> str:
+        self._md.reset()
+        try:
+            with _time_limit(CONVERT_SECONDS):
+                return self._md.convert(body)
+        except RecursionError:
+            message = "the text is nested too deep to convert (lists, quotes or emphasis inside one another)."
+        except _TooSlow:
+            message = f"the text took more than {CONVERT_SECONDS} seconds to convert (e.g. thousands of '[' with no ']')."
+        finally:
+            self._md.reset()
+        raise _too_large(path, body_line, message, "simplify the text: fewer levels inside one another, and no long runs of "
+                         "brackets or symbols; a table or list that long belongs in a document in content/files/.")
