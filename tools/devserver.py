@@ -11,6 +11,9 @@
   The script listens on ``/__livereload`` (Server-Sent Events, same origin,
   so the pages' Content-Security-Policy allows it) and reloads the page when
   a newer build is announced.
+* A build that fails is announced too: the open pages reload and show, at
+  their top, the build's error lines above the last good site (as other
+  generators' development servers do), until a build succeeds.
 * It watches the content folder and the theme and rebuilds in this process,
   so a rebuild costs no interpreter start, no imports and no template
   compilation (templates are kept compiled between builds).  A change to the
@@ -31,6 +34,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import html
 import http.server
 import logging
 import os
@@ -53,6 +57,14 @@ EVENTS_PATH = "/__livereload"
 SCRIPT_URL = "/theme/js/livereload.js"
 SCRIPT_SOURCE = os.path.join(ROOT, "theme", "static", "js", "livereload.js")
 HEARTBEAT = 15  # seconds between keep-alive comments on an idle event stream
+# The panel a failed build puts at the top of every page served; styled from the same origin (the
+# pages' CSP forbids inline styles). Never published: only this server sends it.
+ERROR_CSS_URL = "/__devserver/build-failed.css"
+ERROR_CSS = b""".sl-build-failed { margin: 0; padding: 1rem; background: #fde8e8; color: #5c0b0b; border-bottom: 4px solid #b00020; }
+.sl-build-failed__title { margin: 0 0 0.5rem; font-size: 1.1rem; font-weight: 700; }
+.sl-build-failed__lines { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9rem; }
+"""
+SHOWN_LINES = 40  # of a failed build's messages, in the page
 
 
 # -- builds ----------------------------------------------------------------------------------
@@ -92,6 +104,7 @@ class Builder:
         self.output = output
         self.bytecode = MemoryBytecodeCache()
         self.builds = 0
+        self.errors: list[str] = []  # what the last build printed about why it failed
 
     def _instance(self):
         from pelican.settings import read_settings
@@ -110,15 +123,49 @@ class Builder:
         """Build once.  Returns whether the build succeeded and put its output in place."""
         self.builds += 1
         pelican = None
+        printed = _Tee(sys.stderr)
+        sys.stderr = printed  # the build's problem lines and tracebacks go to sys.stderr: keep a copy
         try:
             pelican = self._instance()
             pelican.run()
+            committed = bool(getattr(pelican, "committed", False))
         except SystemExit:
-            pass  # STRICT_BUILD is off, but a check may still exit: its problems are printed already
+            committed = bool(getattr(pelican, "committed", False))  # a check exited: its problems are printed
         except Exception:  # a template or plugin error: show it, keep serving the last good site
             traceback.print_exc()
-            return False
-        return bool(getattr(pelican, "committed", False))
+            committed = False
+        finally:
+            sys.stderr = printed.stream
+        self.errors = [] if committed else failure_lines(printed.text())
+        return committed
+
+
+class _Tee:
+    """A text stream that writes through to ``stream`` and keeps what was written."""
+
+    def __init__(self, stream):
+        self.stream = stream
+        self._parts: list[str] = []
+
+    def write(self, text: str) -> int:
+        self._parts.append(text)
+        return self.stream.write(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def text(self) -> str:
+        return "".join(self._parts)
+
+    def __getattr__(self, name):
+        return getattr(self.stream, name)
+
+
+def failure_lines(printed: str) -> list[str]:
+    """What a failed build printed that says why: its error lines, else its last lines (a traceback)."""
+    lines = [line for line in printed.splitlines() if line.strip()]
+    errors = [line for line in lines if ": error: " in line or line.startswith("Build failed")]
+    return (errors or lines or ["The build failed; see the terminal."])[-SHOWN_LINES:]
 
 
 # -- serving ---------------------------------------------------------------------------------
@@ -131,9 +178,11 @@ class Announcer:
         self._changed = threading.Condition()
         self.current = f"{os.getpid()}-{int(time.time() * 1000)}-0"
         self._count = 0
+        self.errors: list[str] = []  # the newest build failed: why (shown at the top of every page)
 
-    def announce(self) -> None:
+    def announce(self, errors: list[str] | None = None) -> None:
         with self._changed:
+            self.errors = list(errors or [])
             self._count += 1
             self.current = f"{os.getpid()}-{int(time.time() * 1000)}-{self._count}"
             self._changed.notify_all()
@@ -144,10 +193,20 @@ class Announcer:
             return self.current
 
 
-def inject(document: bytes, build: str) -> bytes:
+def inject(document: bytes, build: str, errors: list[str] | None = None) -> bytes:
     tag = f'<script src="{SCRIPT_URL}" data-build="{build}"></script>\n'.encode()
     at = document.rfind(b"</body>")
-    return document + tag if at < 0 else document[:at] + tag + document[at:]
+    document = document + tag if at < 0 else document[:at] + tag + document[at:]
+    if errors:
+        panel = (f'<link rel="stylesheet" href="{ERROR_CSS_URL}">\n'
+                 '<section class="sl-build-failed" role="alert" lang="en">'
+                 '<p class="sl-build-failed__title">The last build failed: this is the last good site. '
+                 'Fix the problems below and save; the page reloads when the build succeeds.</p>'
+                 f'<pre class="sl-build-failed__lines">{html.escape(chr(10).join(errors))}</pre></section>\n').encode()
+        body = document.find(b"<body")
+        start = document.find(b">", body) + 1 if body >= 0 else 0
+        document = document[:start] + b"\n" + panel + document[start:]
+    return document
 
 
 class Handler(http.server.SimpleHTTPRequestHandler):
@@ -168,6 +227,8 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._events()
         if path == SCRIPT_URL:
             return self._send_file(SCRIPT_SOURCE, "text/javascript; charset=utf-8")
+        if path == ERROR_CSS_URL:
+            return self._send_bytes(ERROR_CSS, "text/css; charset=utf-8")
         page = self._html_file(path)
         if page is not None:
             return self._send_page(*page)
@@ -191,10 +252,10 @@ class Handler(http.server.SimpleHTTPRequestHandler):
         return None
 
     def _send_page(self, local: str, status: int):
-        build = self.announcer.current  # before reading: a page must never carry a newer number than its build
+        build, errors = self.announcer.current, self.announcer.errors  # before reading: never a newer build's number
         try:
             with open(local, "rb") as handle:
-                body = inject(handle.read(), build)
+                body = inject(handle.read(), build, errors)
         except OSError:
             return self.send_error(404)
         self.send_response(status)
@@ -209,6 +270,9 @@ class Handler(http.server.SimpleHTTPRequestHandler):
                 body = handle.read()
         except OSError:
             return self.send_error(404)
+        self._send_bytes(body, content_type)
+
+    def _send_bytes(self, body: bytes, content_type: str):
         self.send_response(200)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -307,7 +371,8 @@ def main(argv=None) -> int:
         targets = [(content, True), (theme, True), (PLUGINS, True), (settings_dir, False)]
         watch([(folder, recursive) for folder, recursive in targets if os.path.isdir(folder)], changes, stop, ignore)
         builder = Builder(settings_file, content, output, args.cache)
-        builder.build()
+        if not builder.build():
+            announcer.announce(builder.errors)
         # Served only now: pages opened during the first build (or a restart) wait for it, then show it.
         start(server)
         serving = True
@@ -327,11 +392,12 @@ def main(argv=None) -> int:
             names = ", ".join(sorted(os.path.relpath(p) for p in changed)[:3]) + (" ..." if len(changed) > 3 else "")
             started = time.perf_counter()
             swapped = builder.build()
+            announcer.announce(builder.errors)  # a failure too: the open pages reload and show why
             if swapped:
-                announcer.announce()
                 print(f"devserver: {names} changed; rebuilt in {time.perf_counter() - started:.2f} s, reloading.", flush=True)
             else:
-                print(f"devserver: {names} changed; the build failed, the last good site is still served.", flush=True)
+                print(f"devserver: {names} changed; the build failed, the last good site is still served "
+                      "with the errors at the top of each page.", flush=True)
     except KeyboardInterrupt:
         print()
     finally:
