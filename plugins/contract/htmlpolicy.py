@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as etree
+from html.parser import HTMLParser
 
 from markdown import Extension
 from markdown.treeprocessors import Treeprocessor
@@ -175,6 +176,7 @@ class _Checker:
         self.lines = _Lines(body, body_line)
         self.problems: list[Problem] = []
         self.seen: set = set()
+        self.tags_seen: set[str] = set()
 
     def add(self, where: tuple, message: str, fix: str) -> None:
         line = self.lines.find(*where)
@@ -185,6 +187,7 @@ class _Checker:
 
     def element(self, node, depth: int) -> None:
         tag = node.tag
+        self.tags_seen.add(tag)
         if tag not in TAG_ATTRIBUTES:
             why, fix = _WHY.get(tag, (f"it is not one of the elements the text may use", f"use {_ALLOWED_LIST}."))
             self.add((f"<{tag}",), f"the text contains <{tag}>, which the site does not publish: {why}.", fix)
@@ -279,8 +282,37 @@ def check(html: str, body: str, path: str, body_line: int) -> list[Problem]:
         if not _is(node, "data-sl-end") and node.tag not in ("-comment", "-text"):
             checker.element(node, 1)
     checker.closed(wrapper, end)
+    for tag in _start_tags(html) - checker.tags_seen:  # tags the tree builder drops (<frame> in a body): still not allowed
+        if tag not in TAG_ATTRIBUTES:
+            checker.element(_Dropped(tag), 1)
     checker.problems.sort(key=lambda problem: problem.line)
     return checker.problems
+
+
+class _Dropped:
+    """An element the HTML5 tree builder leaves out (a start tag where it cannot be), for the checker."""
+
+    attributes: dict = {}
+
+    def __init__(self, tag: str):
+        self.tag = tag
+
+
+class _StartTags(HTMLParser):
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.tags: set[str] = set()
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.add(tag)
+
+
+def _start_tags(html: str) -> set[str]:
+    """The names of every start tag in ``html``, read by Python's tokenizer (which drops none)."""
+    parser = _StartTags()
+    parser.feed(html)
+    parser.close()
+    return parser.tags
 
 
 def _is(node, mark: str) -> bool:

@@ -33,7 +33,7 @@ _WIDE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*([\uff1a\ufe55\ufe13])")
 MAX_FILE_BYTES = 2_000_000  # a long release is 20 kB
 MAX_LINE_CHARS = 20_000
 MAX_INDENT = 400  # columns of leading spaces (a tab counts 4): about 100 list levels
-MAX_QUOTE_DEPTH = 50
+MAX_QUOTE_DEPTH = 50  # quotes and list items begun on one line ('> - > 1. x')
 CONVERT_SECONDS = 20  # a backstop: a real file converts in milliseconds
 
 # Characters a source may not hold: the C0 controls but tab and line feed (a carriage return is a
@@ -245,15 +245,15 @@ def check_limits(data: bytes, text: str | None, path: str, body_line: int = 1, b
                              "break it into paragraphs with blank lines between them.")
     if body is None:
         return
-    quote = re.compile(r"^(?:[ \t]*>){%d}" % (MAX_QUOTE_DEPTH + 1))
+    nested = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))){%d}" % (MAX_QUOTE_DEPTH + 1))
     for index, line in enumerate(body.split("\n")):
         indent = len(line) - len(line.lstrip(" \t"))
         if indent and len(line[:indent].expandtabs(4)) > MAX_INDENT:
             raise _too_large(path, body_line + index, f"the line is indented more than {MAX_INDENT} columns "
                              "(lists nested too deep).", "write the list with fewer levels inside one another.")
-        if quote.match(line):
-            raise _too_large(path, body_line + index, f"the line quotes more than {MAX_QUOTE_DEPTH} levels deep ('>').",
-                             "write the quotation with fewer '>' levels.")
+        if nested.match(line):
+            raise _too_large(path, body_line + index, f"the line starts more than {MAX_QUOTE_DEPTH} quotes or lists inside "
+                             "one another ('>', '-', '1.').", "write it with fewer levels inside one another.")
 
 
 class SourceReader:
