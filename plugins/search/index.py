@@ -114,6 +114,7 @@ class Documents:
         self.indexes = search_indexes(site.languages)
         self._index_of = {code: index for index in self.indexes for code in index.codes}
         self._mains: dict[str, str | None] = {}
+        self.folded: dict[str, set[str]] = {}  # a Chinese record written: the characters the search page must fold
         self._companions: dict[str, OutputPage] = {}  # a source page's save_as -> the page converted from it
         self.covered: set[str] = set()  # pages in their source page's record
         by_key = {(page.key, page.lang): page for page in site.pages}
@@ -205,6 +206,7 @@ class Documents:
         companion = self.companion(page)
         companion_body = self.main_of(companion) if companion is not None else None
         meta = {"title": title, "text": text}
+        self.folded[page.save_as] = self.folding.used(title + text)
         if companion_body is not None:
             shown_title, shown_text = page_text(companion_body, True)
             meta.update({f"title_{companion.lang}": shown_title, f"url_{companion.lang}": f"/{companion.url}"})
@@ -467,6 +469,7 @@ class _Shard:
         self.folder = ""  # where its documents are
         self.written = self.reused = 0  # documents written for this build, and kept from the last
         self.writing = 0.0  # seconds spent writing them
+        self.fold = ""  # a Chinese shard: the characters the search page must fold
         self.run: PagefindRun | None = None
 
 
@@ -584,6 +587,8 @@ class Indexing:
         else:
             shard.folder = os.path.join(self._temporary, shard.key, "pages")
             shard.written, shard.reused = self.documents.write(shard.folder, shard.pages), 0
+        if shard.lang.chinese:
+            shard.fold = self._folded_characters(shard)
         self.documents.forget(shard.pages)
         shard.writing = time.perf_counter() - began
 
@@ -621,7 +626,11 @@ class Indexing:
                 # ended, or out of time (its wait() then stops it with a TimeoutError)
                 finished = [shard for shard in self._running if shard.run.done() or shard.run.overdue()]
                 if not finished:
-                    time.sleep(0.02)
+                    waiting = next((shard for shard in self._queue if not shard.folder), None)
+                    if waiting is not None:  # its documents are ready when a run ends
+                        self._write_documents(waiting)
+                    else:
+                        time.sleep(0.02)
                     continue
                 for shard in finished:
                     self._running.remove(shard)
@@ -654,7 +663,6 @@ class Indexing:
         with open(os.path.join(own_bundle, "pagefind-entry.json"), encoding="utf-8") as handle:
             own_entry = json.load(handle)
         (language_entry,) = own_entry.pop("languages").values()
-        folded = self._folded_characters(shard) if shard.lang.chinese else ""
         files = []
         for dirpath, _dirs, names in os.walk(own_bundle):
             for file_name in names:
@@ -666,14 +674,20 @@ class Indexing:
                 os.makedirs(os.path.dirname(target), exist_ok=True)
                 shutil.move(source, target)
                 files.append(shard.dir + rel)
-        return shard.written + shard.reused, sorted(files), language_entry, own_entry, folded
+        return shard.written + shard.reused, sorted(files), language_entry, own_entry, shard.fold
 
     def _folded_characters(self, shard: _Shard) -> str:
-        """The characters of a Chinese shard's documents that the search page must fold (sorted)."""
+        """The characters of a Chinese shard's records that the search page must fold (sorted): noted
+        as its documents were written, read from the kept ones."""
         used: set[str] = set()
-        for dirpath, _dirs, names in os.walk(shard.folder):
-            for file_name in names:
-                with open(os.path.join(dirpath, file_name), encoding="utf-8") as handle:
+        for page in shard.pages:
+            noted = self.documents.folded.pop(page.save_as, None)
+            if noted is not None:
+                used |= noted
+                continue
+            path = os.path.join(shard.folder, page.save_as)
+            if os.path.isfile(path):  # a document kept from the last build
+                with open(path, encoding="utf-8") as handle:
                     used |= self.documents.folding.used(handle.read())
         return "".join(sorted(used))
 

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from html import escape
-from html.parser import HTMLParser
+from html import escape, unescape
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 HAN_RE = re.compile(f"[{HAN}]")
@@ -72,116 +71,136 @@ class Punctuation:
         return text.rstrip(" :：") + self.label
 
 
+SPACE_BETWEEN_HAN_RE = re.compile(f"(?<=[{HAN}，。、：；！？「」（）]) (?=[{HAN}，。、：；！？「」（）])")
+
+
 def tidy(text: str) -> str:
     """White space as a reader sees it: runs of it one space, none between two Han characters."""
-    text = re.sub(r"\s+", " ", text.replace(WORD_BREAK, ""))
-    return re.sub(f"(?<=[{HAN}，。、：；！？「」（）]) (?=[{HAN}，。、：；！？「」（）])", "", text).strip()
+    text = " ".join(text.replace(WORD_BREAK, "").split())
+    return SPACE_BETWEEN_HAN_RE.sub("", text) if " " in text else text
 
 
-MARK = "\u0000"  # after a label or a separator: the next part follows with no separator or space
+TOKEN_RE = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9-]*)((?:[^>\"']|\"[^\"]*\"|'[^']*')*)>|<!--.*?-->|<[!?][^>]*>|([^<]+)|<", re.S)
+CLASS_RE = re.compile(r"""\bclass\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+LABELLED_RE = re.compile(r"""\baria-labelledby\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+HIDDEN_RE = re.compile(r"(?:^|\s)hidden(?:\s|=|$)")
 
 
-class _MainText(HTMLParser):
-    """The blocks of a page's <main>, in order, with the furniture left out; the first <h1> is its title."""
+def _attribute(pattern: re.Pattern, attributes: str) -> str:
+    match = pattern.search(attributes)
+    return next((group for group in match.groups() if group is not None), "") if match else ""
+
+
+class _Reader:
+    """Reads the blocks of a page's <main>, in order, with the furniture left out; the first <h1> is its title.
+
+    A block's parts are kept as they come; ``label`` and ``glue`` say how the next part joins them:
+    after a label ("Tags:", a term) or a separator (between cells, tags) it follows with no space.
+    """
 
     def __init__(self, punctuation: Punctuation):
-        super().__init__(convert_charrefs=True)
         self.punctuation = punctuation
         self.title: str | None = None
         self.blocks: list[str] = []
-        self._parts: list[str] = []  # the block being read
-        self._stack: list[tuple[str, str]] = []  # open elements: (tag, role)
-        self._skipping = 0  # depth inside furniture
-        self._in_title = False
+        self.parts: list[str] = []  # the block being read
+        self.glued = False  # the next part follows the last one with no space
+        self.in_title = False
 
-    def _text(self) -> str:
-        return tidy("".join(part for part in self._parts if part != MARK))
+    def text(self) -> str:
+        return tidy("".join(self.parts))
 
     def flush(self) -> None:
         """The block being read is complete."""
-        text = self._text()
-        self._parts = []
+        text = self.text() if self.parts else ""
+        self.parts, self.glued = [], False
         if not text:
             return
-        if self._in_title and self.title is None:
+        if self.in_title and self.title is None:
             self.title = text
         else:
             self.blocks.append(text)
 
-    def _separate(self, separator: str) -> None:
+    def separate(self, separator: str) -> None:
         """Before the next part of a block (a cell, a tag): the separator, if a part came before."""
-        if self._parts and self._parts[-1] == MARK:
+        if self.glued:
             return
-        text = self._text()
+        text = self.text() if self.parts else ""
         if text:
-            self._parts = [text + separator, MARK]
+            self.parts, self.glued = [text + separator], True
 
-    def _label(self) -> None:
-        """What was read is a label ("Tags:", a term): its value follows it."""
-        label = self._text()
-        self._parts = [self.punctuation.label_of(label), MARK] if label else []
+    def label(self) -> None:
+        """What was read is a label: its value follows it."""
+        text = self.text() if self.parts else ""
+        self.parts, self.glued = ([self.punctuation.label_of(text)], True) if text else ([], False)
 
-    def handle_starttag(self, tag, attrs):
-        if tag in VOID_TAGS:
-            if tag in ("br", "hr") and not self._skipping:
-                self.flush()
-            return
-        attributes = dict(attrs)
-        classes = set((attributes.get("class") or "").split())
-        role = ""
-        if (self._skipping or tag in SKIPPED_TAGS or classes & SKIPPED_CLASSES or "hidden" in attributes
-                or attributes.get("aria-labelledby") in SKIPPED_SECTIONS):
-            self._skipping += 1
-            role = "skip"
-        elif "sl-tags__label" in classes:
-            role = "label"
-        elif "sl-tag" in classes:
-            self._separate(self.punctuation.tag)
-        elif tag in ("td", "th"):
-            self._separate(self.punctuation.cell)
-        elif tag == "dd":
-            role = "value"
-        elif tag in BLOCK_TAGS:
-            self.flush()
-            if tag == "h1" and self.title is None:
-                self._in_title = True
-        self._stack.append((tag, role))
-
-    def handle_endtag(self, tag):
-        if tag in VOID_TAGS or not any(open_tag == tag for open_tag, _role in self._stack):
-            return
-        while self._stack:  # elements left open end with the one that encloses them
-            open_tag, role = self._stack.pop()
-            if role == "skip":
-                self._skipping -= 1
-            elif not self._skipping:
-                if role == "label" or open_tag == "dt":
-                    self._label()
-                elif open_tag in BLOCK_TAGS or role == "value":
-                    self.flush()
-                    if open_tag == "h1":
-                        self._in_title = False
-            if open_tag == tag:
-                break
-
-    def handle_data(self, data):
-        if self._skipping:
-            return
-        if self._parts and self._parts[-1] == MARK:
-            if not data.strip():
+    def data(self, text: str) -> None:
+        if self.glued:
+            if not text.strip():
                 return
-            self._parts.pop()
-            data = data.lstrip()
-        self._parts.append(data)
+            text, self.glued = text.lstrip(), False
+        self.parts.append(text)
+
+    def read(self, html: str) -> None:
+        stack: list[tuple[str, str]] = []  # open elements: (tag, role)
+        skipping = 0  # depth inside furniture
+        for match in TOKEN_RE.finditer(html):
+            closing, tag, attributes, text = match.groups()
+            if text is not None:
+                if not skipping:
+                    self.data(unescape(text))
+                continue
+            if tag is None:
+                continue  # a comment, a doctype, a stray "<"
+            tag = tag.lower()
+            if tag in VOID_TAGS:
+                if tag in ("br", "hr") and not skipping:
+                    self.flush()
+                continue
+            if not closing:
+                classes = set(_attribute(CLASS_RE, attributes).split()) if "class" in attributes else set()
+                role = ""
+                if (skipping or tag in SKIPPED_TAGS or classes & SKIPPED_CLASSES or HIDDEN_RE.search(attributes)
+                        or ("aria-labelledby" in attributes and _attribute(LABELLED_RE, attributes) in SKIPPED_SECTIONS)):
+                    skipping += 1
+                    role = "skip"
+                elif "sl-tags__label" in classes:
+                    role = "label"
+                elif "sl-tag" in classes:
+                    self.separate(self.punctuation.tag)
+                elif tag in ("td", "th"):
+                    self.separate(self.punctuation.cell)
+                elif tag == "dd":
+                    role = "value"
+                elif tag in BLOCK_TAGS:
+                    self.flush()
+                    if tag == "h1" and self.title is None:
+                        self.in_title = True
+                if not attributes.rstrip().endswith("/"):
+                    stack.append((tag, role))
+                continue
+            if not any(open_tag == tag for open_tag, _role in stack):
+                continue
+            while stack:  # elements left open end with the one that encloses them
+                open_tag, role = stack.pop()
+                if role == "skip":
+                    skipping -= 1
+                elif not skipping:
+                    if role == "label" or open_tag == "dt":
+                        self.label()
+                    elif open_tag in BLOCK_TAGS or role == "value":
+                        self.flush()
+                        if open_tag == "h1":
+                            self.in_title = False
+                if open_tag == tag:
+                    break
+        self.flush()
 
 
 def page_text(main_html: str, chinese: bool) -> tuple[str, str]:
     """(title, text) of a page's ``<main>``: its first ``<h1>``, and the rest as one text."""
-    parser = _MainText(Punctuation(chinese))
-    parser.feed(main_html)
-    parser.close()
-    parser.flush()
-    return parser.title or "", parser.punctuation.join(parser.blocks)
+    reader = _Reader(Punctuation(chinese))
+    reader.read(main_html)
+    return reader.title or "", reader.punctuation.join(reader.blocks)
 
 
 def spaced(text: str) -> str:
@@ -199,6 +218,11 @@ def _character_table(config: str) -> dict[str, str]:
     characters = [chr(code) for start, end in ranges for code in range(start, end + 1)]
     converted = converter.convert("\n".join(characters)).split("\n")
     return {old: new for old, new in zip(characters, converted) if len(new) == 1 and new != old}
+
+
+@lru_cache(maxsize=8)
+def _translation(config: str) -> dict[int, str]:
+    return {ord(old): new for old, new in _character_table(config).items()}
 
 
 class Folding:
@@ -220,6 +244,10 @@ class Folding:
     def table(self) -> dict[str, str]:
         return _character_table(self.config)
 
+    @property
+    def _translation(self) -> dict[int, str]:
+        return _translation(self.config)
+
     def convert(self, text: str) -> str:
         if self._converter is None:
             import opencc
@@ -228,13 +256,11 @@ class Folding:
         return self._converter.convert(text)
 
     def fold(self, text: str) -> str:
-        table = self.table
-        return "".join(table.get(character, character) for character in text)
+        return text.translate(self._translation)
 
     def used(self, text: str) -> set[str]:
         """The characters of ``text`` the table folds (what the search page needs of it)."""
-        table = self.table
-        return {character for character in text if character in table}
+        return set(text).intersection(self.table)
 
     def variants(self, source: str, converted: str) -> list[str]:
         """The folded wordings of ``source`` that its conversion ``converted`` does not hold:
