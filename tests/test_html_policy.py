@@ -304,12 +304,6 @@ def test_pathological_bodies_give_one_line(reader, body, expected):
     assert len(found) == 1 and expected in found[0] and found[0].startswith("content/press/2025/x.en.md:"), found
 
 
-def test_a_file_too_large(reader):
-    with pytest.raises(SourceError) as caught:
-        reader.parse(b"Title: T\n\n" + b"word " * 500_000, "x.en.md")
-    assert "the file is 2,500,010 bytes long" in caught.value.problems[0].format()
-
-
 def test_recursion_in_markdown_is_one_line(reader, monkeypatch):
     def deep(_text):
         raise RecursionError("maximum recursion depth exceeded")

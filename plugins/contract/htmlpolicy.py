@@ -176,7 +176,6 @@ class _Checker:
         self.lines = _Lines(body, body_line)
         self.problems: list[Problem] = []
         self.seen: set = set()
-        self.tags_seen: set[str] = set()
 
     def add(self, where: tuple, message: str, fix: str) -> None:
         line = self.lines.find(*where)
@@ -187,7 +186,6 @@ class _Checker:
 
     def element(self, node, depth: int) -> None:
         tag = node.tag
-        self.tags_seen.add(tag)
         if tag not in TAG_ATTRIBUTES:
             why, fix = _WHY.get(tag, (f"it is not one of the elements the text may use", f"use {_ALLOWED_LIST}."))
             self.add((f"<{tag}",), f"the text contains <{tag}>, which the site does not publish: {why}.", fix)
@@ -282,7 +280,8 @@ def check(html: str, body: str, path: str, body_line: int) -> list[Problem]:
         if not _is(node, "data-sl-end") and node.tag not in ("-comment", "-text"):
             checker.element(node, 1)
     checker.closed(wrapper, end)
-    for tag in _start_tags(html) - checker.tags_seen:  # tags the tree builder drops (<frame> in a body): still not allowed
+    present = {node.tag for node in root.traverse(include_text=False)}
+    for tag in _start_tags(html) - present:  # tags the tree builder drops (<frame> in a body): still not allowed
         if tag not in TAG_ATTRIBUTES:
             checker.element(_Dropped(tag), 1)
     checker.problems.sort(key=lambda problem: problem.line)

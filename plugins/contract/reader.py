@@ -30,7 +30,6 @@ _KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*:(.*)$")
 _WIDE_KEY_RE = re.compile(r"^([A-Za-z][A-Za-z0-9_-]*)\s*([\uff1a\ufe55\ufe13])")
 
 # Limits that turn a pathological file into one message instead of a build that crashes or hangs.
-MAX_FILE_BYTES = 2_000_000  # a long release is 20 kB
 MAX_LINE_CHARS = 20_000
 MAX_INDENT = 400  # columns of leading spaces (a tab counts 4): about 100 list levels
 MAX_QUOTE_DEPTH = 50  # quotes and list items begun on one line ('> - > 1. x')
@@ -232,19 +231,15 @@ def _too_large(path: str, line: int | None, message: str, fix: str) -> SourceErr
     return SourceError([Problem(path, line, ERROR, None, message, fix)])
 
 
-def check_limits(data: bytes, text: str | None, path: str, body_line: int = 1, body: str | None = None) -> None:
-    """Raise a SourceError for a file too large, a line too long, or a body nested too deep."""
-    if text is None:
-        if len(data) > MAX_FILE_BYTES:
-            raise _too_large(path, None, f"the file is {len(data):,} bytes long; a source may have at most {MAX_FILE_BYTES:,}.",
-                             "split the text into several pages, or link to a document in content/files/ instead.")
-        return
+def check_limits(text: str, path: str, body_line: int, body: str) -> None:
+    """Raise a SourceError for a line too long, or a body nested too deep.
+
+    (A file too large is refused before it is read: contract.files.)
+    """
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > MAX_LINE_CHARS:
             raise _too_large(path, number, f"the line is {len(line):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
                              "break it into paragraphs with blank lines between them.")
-    if body is None:
-        return
     nested = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))){%d}" % (MAX_QUOTE_DEPTH + 1))
     for index, line in enumerate(body.split("\n")):
         indent = len(line) - len(line.lstrip(" \t"))
@@ -272,14 +267,12 @@ class SourceReader:
 
         The HTML's external-link marks have no words yet: see ``htmlpolicy.localize``.
         """
-        check_limits(data, None, shown_path)
         text = decode(data, shown_path)
         problems = control_characters(text, shown_path)
         if problems:
             raise SourceError(problems)
-        check_limits(data, text, shown_path)
         header, body, body_line = split_header(text, shown_path)
-        check_limits(data, text, shown_path, body_line, body)
+        check_limits(text, shown_path, body_line, body)
         html = self._convert(body, shown_path, body_line)
         problems = htmlpolicy.check(html, body, shown_path, body_line)
         if problems:
