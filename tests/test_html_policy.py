@@ -241,9 +241,7 @@ def test_control_characters_anywhere_are_errors_naming_the_line(reader, char):
     assert f"U+{ord(char):04X} at column 9" in in_title[0] or "U+FFFE" in in_title[0]
     in_body = problems(reader, f"One.\n\nTwo {char} three.\n")
     assert in_body[0].startswith("content/press/2025/x.en.md:6: error: the line holds ")
-
-
-def test_tab_newline_and_carriage_returns_are_fine(reader):
+    # tabs and line ends of every kind are fine
     html, header, _ = reader.parse(b"Title: T\r\nDate: 2025-07-30 14:30\r\n\r\nA\tB\r\n", "x.en.md")
     assert header.fields["title"].value == "T" and "<p>A" in html and "B</p>" in html
 
@@ -274,10 +272,7 @@ def test_a_full_width_colon_is_named(colon):
         assert message.startswith(f"x.tc.md:{line}: error: ")
         assert f"is followed by the full-width colon '{colon}'" in message
         assert "Fix: type the colon with the input method in English mode:" in message
-
-
-def test_no_space_after_the_colon_is_accepted():
-    header, _, _ = split_header("Title:No space\nDate:2025-07-30 14:30\n\nBody", "x.md")
+    header, _, _ = split_header("Title:No space\nDate:2025-07-30 14:30\n\nBody", "x.md")  # no space needed
     assert header.fields["title"].value == "No space"
 
 
@@ -294,12 +289,8 @@ def test_no_space_after_the_colon_is_accepted():
     ("<div>" * 300 + "x" + "</div>" * 300, "nests elements more than 100 deep"),
     ("*" * 5000 + "x" + "*" * 5000, "nests elements more than 100 deep"),
     ("_" * 300 + "x" + "_" * 300, "nests elements more than 100 deep"),
-    ("[" * 2000 + "x", None),  # unclosed brackets: slow in Markdown (quadratic), still within the time limit
 ])
 def test_pathological_bodies_give_one_line(reader, body, expected):
-    if expected is None:
-        parse(reader, body)
-        return
     found = problems(reader, body)
     assert len(found) == 1 and expected in found[0] and found[0].startswith("content/press/2025/x.en.md:"), found
 
