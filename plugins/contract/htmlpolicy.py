@@ -253,8 +253,12 @@ class _Checker:
                      "remove the closing tag, or add its opening tag.")
 
 
-def check(html: str, body: str, path: str, body_line: int) -> list[Problem]:
-    """Problems of the body's final ``html``, each on the line of ``body`` (the Markdown) it comes from."""
+def check(html: str, body: str, path: str, body_line: int, raw_html: bool = True) -> list[Problem]:
+    """Problems of the body's final ``html``, each on the line of ``body`` (the Markdown) it comes from.
+
+    ``raw_html``: whether the body has HTML of its own (Markdown's own output needs no second reading
+    for the start tags a tree builder drops).
+    """
     if "<" not in html:
         return []
     checker = _Checker(path, body, body_line)
@@ -280,8 +284,8 @@ def check(html: str, body: str, path: str, body_line: int) -> list[Problem]:
         if not _is(node, "data-sl-end") and node.tag not in ("-comment", "-text"):
             checker.element(node, 1)
     checker.closed(wrapper, end)
-    present = {node.tag for node in root.traverse(include_text=False)}
-    for tag in _start_tags(html) - present:  # tags the tree builder drops (<frame> in a body): still not allowed
+    present = {node.tag for node in root.traverse(include_text=False)} if raw_html else set()
+    for tag in _start_tags(html) - present if raw_html else ():  # tags the tree builder drops (<frame> in a body): still not allowed
         if tag not in TAG_ATTRIBUTES:
             checker.element(_Dropped(tag), 1)
     checker.problems.sort(key=lambda problem: problem.line)

@@ -273,17 +273,19 @@ class SourceReader:
             raise SourceError(problems)
         header, body, body_line = split_header(text, shown_path)
         check_limits(text, shown_path, body_line, body)
-        html = self._convert(body, shown_path, body_line)
-        problems = htmlpolicy.check(html, body, shown_path, body_line)
+        html, raw_html = self._convert(body, shown_path, body_line)
+        problems = htmlpolicy.check(html, body, shown_path, body_line, raw_html)
         if problems:
             raise SourceError(problems)
         return html, header, body_line
 
-    def _convert(self, body: str, path: str, body_line: int) -> str:
+    def _convert(self, body: str, path: str, body_line: int) -> tuple[str, bool]:
+        """The body's HTML, and whether the body has HTML of its own (raw HTML blocks or inline tags)."""
         self._md.reset()
         try:
             with _time_limit(CONVERT_SECONDS):
-                return self._md.convert(body)
+                html = self._md.convert(body)
+            return html, bool(self._md.htmlStash.rawHtmlBlocks)
         except RecursionError:
             message = "the text is nested too deep to convert (lists, quotes or emphasis inside one another)."
         except _TooSlow:
