@@ -198,6 +198,9 @@ def test_the_line_is_the_markdown_line_of_the_tag(reader):
 def test_many_problems_of_one_file_are_reported_together(reader):
     found = problems(reader, "<script>x</script>\n\n<p style=x onclick=y>z</p>\n\n[a](javascript:b)\n")
     assert len(found) == 4
+    found = problems(reader, "<font>x</font>\n\n" * 100)
+    assert len(found) == 20 and found[-1].endswith("(80 more HTML problems in the file are not listed.) Fix: use Markdown, "
+                                                   "or the HTML elements listed in docs/editing.md ('HTML in the text').")
 
 
 # -- links to other sites --------------------------------------------------------------------

@@ -15,6 +15,7 @@ visually hidden label after the link text.  The mark is made when Markdown build
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
@@ -54,6 +55,7 @@ TAG_ATTRIBUTES = {
 URL_ATTRIBUTES = frozenset({"href", "src", "cite"})
 SCHEMES = ("http", "https", "mailto", "tel")
 MAX_DEPTH = 100  # elements inside one another, counted from the body
+MAX_PROBLEMS = 20  # listed for one file
 
 # The language-neutral mark an external link gets while Markdown builds its tree (see localize).
 MARK_ATTRIBUTE = "data-sl-external"
@@ -144,24 +146,25 @@ def localize(html: str, label: str) -> str:
 
 
 class _Lines:
-    """Finds the source line a piece of HTML comes from: the first line at or after the last
-    one found that holds the given text (case-insensitive); else the body's first line."""
+    """Finds the source line a piece of HTML comes from: the line of the next occurrence of the given
+    text (case-insensitive) after the one found last for it, else its first; else the body's first line."""
 
     def __init__(self, body: str, first_line: int):
-        self.lines = body.lower().split("\n")
+        self.text = body.lower()
         self.first_line = first_line
-        self.cursor = 0
+        self.last: dict[str, int] = {}  # needle -> offset of its last occurrence found
 
     def find(self, *needles: str) -> int:
         for needle in needles:
             needle = needle.lower()
             if not needle:
                 continue
-            for start in (self.cursor, 0):
-                for index in range(start, len(self.lines)):
-                    if needle in self.lines[index]:
-                        self.cursor = index
-                        return self.first_line + index
+            offset = self.text.find(needle, self.last.get(needle, -1) + 1)
+            if offset < 0:
+                offset = self.text.find(needle)
+            if offset >= 0:
+                self.last[needle] = offset
+                return self.first_line + self.text.count("\n", 0, offset)
         return self.first_line
 
 
@@ -288,8 +291,12 @@ def check(html: str, body: str, path: str, body_line: int, raw_html: bool = True
     for tag in _start_tags(html) - present if raw_html else ():  # tags the tree builder drops (<frame> in a body): still not allowed
         if tag not in TAG_ATTRIBUTES:
             checker.element(_Dropped(tag), 1)
-    checker.problems.sort(key=lambda problem: problem.line)
-    return checker.problems
+    found = sorted(checker.problems, key=lambda problem: problem.line)
+    if len(found) > MAX_PROBLEMS:
+        last = found[MAX_PROBLEMS - 1]
+        more = f" ({len(found) - MAX_PROBLEMS} more HTML problems in the file are not listed.)"
+        found = [*found[: MAX_PROBLEMS - 1], dataclasses.replace(last, message=last.message + more)]
+    return found
 
 
 class _Dropped:
