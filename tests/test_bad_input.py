@@ -103,7 +103,7 @@ def test_file_that_is_not_utf8(site):
 def test_misspelt_field(site):
     rebuild_fails(site, "press/2025/spelling.en.md", "Title: T\nDate: 2025-07-30 14:30\nSumary: s\n\nBody.\n",
                   "spelling.en.md:3: error: Sumary: 'Sumary' is not a field of a press release. Fix: check the spelling; "
-                  "the fields are Title, Date, Summary, Tags, Modified, Forum, Gallery, Status, Aliases.")
+                  "the fields are Title, Date, Summary, Tags, Modified, Forum, Gallery, Checked-Against, Status, Aliases.")
 
 
 def test_release_in_the_wrong_year_folder(site):
