@@ -183,6 +183,17 @@ def scan(folder: str) -> tuple[dict[str, int], set[str]]:
     return files, folders
 
 
+def folders_of(files) -> set[str]:
+    """The folders (and their parents) the '/'-separated paths ``files`` lie in."""
+    found: set[str] = set()
+    for rel in files:
+        folder = rel.rpartition("/")[0]
+        while folder and folder not in found:
+            found.add(folder)
+            folder = folder.rpartition("/")[0]
+    return found
+
+
 def check_removable(folder: str, folders: set[str], files) -> None:
     """OSError naming the first of ``folders`` (below ``folder``) whose entries cannot be deleted, or of
     ``files`` that cannot be: read-only or immutable parts of a site that is to be deleted or reused."""
@@ -383,13 +394,16 @@ class OutputState:
                 tree = self.staging
                 counts = {"written": len(files_under(self.staging)), "unchanged": 0, "deleted": 0}
                 self.outputs = tree_stats(self.staging)
-                if os.path.isdir(self.final):
-                    check_removable(self.final, *self._old_site(all_files=True))
+                if os.path.isdir(self.final):  # to be deleted after the swap: it must be deletable
+                    files, folders = scan(self.final)
+                    check_removable(self.final, folders, files)
             self._save(tree)
             fault_point("commit:swap", tree)
             swap(tree, self.final)
         except OSError as error:
             self._discard(tree)
+            if tree == self.spare and isinstance(error.filename, str) and error.filename.startswith(tree + os.sep):
+                error.filename = self.final + error.filename[len(tree):]  # the same file, as it is in output/
             raise OutputFault(fault_message(error, self.final)) from None
         fault_point("commit:swapped", self.final)
         if self.manifest_path:
@@ -398,14 +412,9 @@ class OutputState:
         remove_tree(self.staging)
         if tree != self.spare:
             remove_tree(tree)
+        if not self.incremental:
+            self._spare_after_cold_build()
         return counts
-
-    def _old_site(self, all_files: bool, kept=()) -> tuple[set[str], object]:
-        """The folders of ``output/`` and the files to check (all, or those not ``kept``) before it is
-        retired: its parts must be deletable, now or when it is reused as the spare."""
-        files, folders = scan(self.final)
-        self._final_files = files
-        return folders, (files if all_files else [rel for rel in files if rel not in kept])
 
     def _spare_for_assembly(self) -> str:
         """The folder to assemble the new site in: the spare (made when missing), or, when it cannot be
@@ -421,33 +430,40 @@ class OutputState:
         return self.staging
 
     def _assemble(self, tree: str) -> dict[str, int]:
-        """Make ``tree`` hold exactly the new site: hard links to the staged and the kept files."""
+        """Make ``tree`` hold exactly the new site: hard links to the staged and the kept files.
+
+        Only what ``tree`` does not already hold as it should is changed: a file of the new site is
+        linked again when ``tree``'s entry is not the very file (same inode) it is to be."""
         staged = files_under(self.staging)
-        sources: dict[str, str] = {}  # file of the new site -> where its bytes are
-        written = unchanged = 0
+        written: set[str] = set()  # files of the new site whose bytes this build wrote
         for rel in staged:
-            staged_file, old = os.path.join(self.staging, rel), os.path.join(self.final, rel)
-            if same_file_content(staged_file, old):
-                sources[rel] = old  # identical: the file already in output/, its time too
-                unchanged += 1
-            else:
-                sources[rel] = staged_file
-                written += 1
-        for rel in self.kept:
-            sources.setdefault(rel, os.path.join(self.final, rel))
-        folders, to_check = self._old_site(False, sources)
-        check_removable(self.final, folders, to_check)
-        final_files = self._final_files
-        needed: set[str] = set()  # the folders of the new site
-        for rel in sources:
-            folder = rel.rpartition("/")[0]
-            while folder and folder not in needed:
-                needed.add(folder)
-                folder = folder.rpartition("/")[0]
-        deleted = sum(1 for rel in final_files if rel not in sources and rel not in needed)
+            if not same_file_content(os.path.join(self.staging, rel), os.path.join(self.final, rel)):
+                written.add(rel)  # (an identical one: the file already in output/, its time too)
+        wanted = staged | self.kept
+        # the old site's files and their inodes, as the last build recorded them (checked by the
+        # kept pages' sizes and times), else as output/ lists them
+        old = {rel: record[2] for rel, record in self.previous_outputs.items()} or scan(self.final)[0]
+        needed = folders_of(wanted)
+        # the old site is the next spare: its folders and the files this build drops must be changeable
+        check_removable(self.final, folders_of(old), [rel for rel in old if rel not in wanted])
+        deleted = sum(1 for rel in old if rel not in wanted and rel not in needed)
+        self._mirror(tree, wanted, needed, written, old)
+        self.outputs = {}
+        for rel in wanted:
+            known = None if rel in written else self.previous_outputs.get(rel)
+            if known is None:
+                status = os.stat(os.path.join(tree, rel))
+                known = (status.st_size, status.st_mtime_ns, status.st_ino)
+            self.outputs[rel] = known
+        return {"written": len(written), "unchanged": len(staged) - len(written) + len(self.kept), "deleted": deleted}
+
+    def _mirror(self, tree: str, wanted: set[str], needed: set[str], written: set[str], old: dict[str, int]) -> None:
+        """Make ``tree`` hold exactly the files ``wanted`` (in the folders ``needed``): hard links to
+        those this build ``written`` in the staging folder, and to the others in ``output/`` (``old``:
+        their inodes).  A file ``tree`` already holds as the very file it is to be is left alone."""
         present, there = scan(tree)
         for rel in present:  # files the new site does not have, or has as folders
-            if rel not in sources or rel in needed:
+            if rel not in wanted or rel in needed:
                 os.unlink(os.path.join(tree, rel))
         for rel in sorted(there - needed):  # folders it does not have (with all they hold)
             if os.path.isdir(os.path.join(tree, rel)):
@@ -458,24 +474,28 @@ class OutputState:
                 os.unlink(path)
             if not os.path.isdir(path):
                 os.mkdir(path)
-        self.outputs = {}
-        halfway = len(sources) // 2
-        for index, (rel, source) in enumerate(sorted(sources.items())):
-            if index == halfway:
+        relink = [rel for rel in wanted if rel in written or present.get(rel) != old.get(rel, -1)]
+        for index, rel in enumerate(relink):
+            if index == len(relink) // 2:
                 fault_point("commit:linking", tree)
-            from_output = source == os.path.join(self.final, rel)
-            inode = final_files.get(rel) if from_output else None
+            source = os.path.join(self.staging if rel in written else self.final, rel)
             target = os.path.join(tree, rel)
-            if target != source and (inode is None or present.get(rel) != inode):
-                if rel in present and rel not in needed:
-                    os.unlink(target)
-                os.link(source, target, follow_symlinks=False)
-            known = self.previous_outputs.get(rel) if from_output else None
-            if known is None:
-                status = os.stat(target)
-                known = (status.st_size, status.st_mtime_ns, status.st_ino)
-            self.outputs[rel] = known
-        return {"written": written, "unchanged": unchanged + len(self.kept), "deleted": deleted}
+            if source == target:  # assembled in the staging folder: a file it wrote stays
+                continue
+            if rel in present and rel not in needed:
+                os.unlink(target)
+            os.link(source, target, follow_symlinks=False)
+
+    def _spare_after_cold_build(self) -> None:
+        """After a cold build: make the spare the new site's double (its folders reused), so that the
+        next rebuild changes only what it changes; a failure only leaves it for that rebuild to mend."""
+        if self.spare is None or self._spare_for_assembly() != self.spare:
+            return
+        old = {rel: record[2] for rel, record in self.outputs.items()}
+        try:
+            self._mirror(self.spare, set(old), folders_of(old), set(), old)
+        except OSError:
+            pass
 
     def _discard(self, tree: str | None) -> None:
         """After a commit that failed: no staging folder, no manifest of a site that is not there."""
