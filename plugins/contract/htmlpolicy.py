@@ -239,21 +239,28 @@ class _Checker:
 
     def closed(self, wrapper, end) -> None:
         """Whether the body closes what it opens: the mark placed after it must follow it directly."""
-        if end is None:
-            self.add(("<!--",), "the text opens an HTML comment (<!--) that it does not close, which would hide the rest of the page.",
-                     "close the comment with -->.")
+        if end is None:  # swallowed: by a comment left open, or an element already refused (<textarea>)
+            if not self.problems:
+                self.add(("<!--",), "the text opens an HTML comment (<!--) that it does not close, which would hide the rest of the page.",
+                         "close the comment with -->.")
             return
-        before = end.prev
-        if end.parent.tag == "body" and before is not None and _is(before, "data-sl-body") and end.child.tag == "-text" and end.child.next is None:
+        first, before = end.child, end.prev
+        if end.parent.tag == "body" and before is not None and _is(before, "data-sl-body") and first is not None \
+                and first.tag == "-text" and first.next is None:
             return
-        inside = end.child if end.child.tag != "-text" else end.parent
-        if inside is not None and inside.tag not in ("body", "html"):
+        inside = first if first is not None and first.tag != "-text" else end.parent
+        if inside is not None and _is(inside, "data-sl-body"):  # moved out of what was left open (a <table>), or after it
+            inside = end.next if end.next is not None else end.prev
+        if inside is not None and inside.tag in TAG_ATTRIBUTES:
             tag = inside.tag
             self.add((f"<{tag}",), f"the HTML <{tag}> opened in the text is not closed, so it would run into the rest of the page.",
                      f"close it with </{tag}> where it should end.")
-        else:
+        elif inside is not None and inside.tag in ("body", "html"):
             self.add(("</",), "the text has an HTML closing tag with no matching opening tag, which would break the rest of the page.",
                      "remove the closing tag, or add its opening tag.")
+        elif not self.problems:
+            self.add(("<",), "the text has HTML that is not closed (an element, a comment or a tag), so it would run into the "
+                     "rest of the page.", "close every HTML element, comment and tag you open, or write the text in Markdown.")
 
 
 def check(html: str, body: str, path: str, body_line: int, raw_html: bool = True) -> list[Problem]:
@@ -278,13 +285,13 @@ def check(html: str, body: str, path: str, body_line: int, raw_html: bool = True
     stack = [(child, 1) for child in _children(wrapper)]
     while stack:
         node, depth = stack.pop()
-        if node.tag in ("-comment", "-text") or _is(node, "data-sl-end"):
+        if node.tag in (None, "-comment", "-text") or _is(node, "data-sl-end"):
             continue
         checker.element(node, depth)
         if node.tag in TAG_ATTRIBUTES and depth < MAX_DEPTH:
             stack.extend((child, depth + 1) for child in _children(node))
     for node in _following(wrapper):
-        if not _is(node, "data-sl-end") and node.tag not in ("-comment", "-text"):
+        if not _is(node, "data-sl-end") and node.tag not in (None, "-comment", "-text"):
             checker.element(node, 1)
     checker.closed(wrapper, end)
     present = {node.tag for node in root.traverse(include_text=False)} if raw_html else set()
@@ -320,8 +327,11 @@ class _StartTags(HTMLParser):
 def _start_tags(html: str) -> set[str]:
     """The names of every start tag in ``html``, read by Python's tokenizer (which drops none)."""
     parser = _StartTags()
-    parser.feed(html)
-    parser.close()
+    try:
+        parser.feed(html)
+        parser.close()
+    except (AssertionError, ValueError):  # a declaration Python's tokenizer gives up on: the tags read so far
+        pass
     return parser.tags
 
 
