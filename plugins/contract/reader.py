@@ -6,6 +6,11 @@ parse it ourselves rather than through Markdown's ``meta`` extension so that
 every field keeps its line number for messages, and so that nothing is
 guessed: a header line that is not ``Key: value`` is an error, not the start
 of the body.
+
+Before anything is converted, the text is checked for characters no page or feed may carry
+(control characters, a stray byte-order mark) and for the limits that keep a pathological file
+from crashing or hanging the build; after, the body's HTML is checked on the allowlist of
+``htmlpolicy``.  Each problem is a line naming the file, never a traceback.
 """
 
 from __future__ import annotations
