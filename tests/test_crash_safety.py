@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import selectors
 import shutil
 import signal
@@ -76,6 +77,8 @@ def _killed_then_mended(references, tmp_path, step, *settings):
     assert mended.returncode == 0, mended.text
     assert tree_digest(output) == new
     assert not _litter(tmp_path)
+    temporaries = [path.name for path in cache.rglob("*") if re.fullmatch(r".+\.\d+", path.name)]
+    assert not temporaries, f"half-written cache files left: {temporaries}"
 
 
 @pytest.mark.parametrize("step", FAULT_STEPS)

@@ -74,6 +74,28 @@ def read_bytes(path: str) -> bytes:
         return handle.read()
 
 
+def replace_whole(path: str, step: str, dump) -> None:
+    """Write the file ``path`` whole or not at all: ``dump(handle)`` writes it into a temporary file
+    beside it (``<path>.<pid>``), which is renamed over it.  Whatever instant the build is killed at,
+    ``path`` is the old file or the new one; the temporaries of killed builds are removed first (the
+    build lock is held: no other build is writing one).  ``step``: the fault point before the rename.
+    """
+    folder, name = os.path.split(path)
+    for other in os.listdir(folder or "."):
+        if other.startswith(name + ".") and other[len(name) + 1:].isdigit():
+            os.unlink(os.path.join(folder, other))
+    temporary = f"{path}.{os.getpid()}"
+    try:
+        with open(temporary, "wb") as handle:
+            dump(handle)
+        fault_point(step, temporary)
+        os.replace(temporary, path)
+    except OSError:  # a full disk, say: no half-written file left
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
 class KeyedCache:
     def __init__(self, path: str | None, fingerprint: str):
         self.path = path
@@ -146,11 +168,10 @@ class KeyedCache:
         if not self.path or (self.misses == 0 and self._new.keys() == self._old.keys() and self._files_new == self._files_old):
             return
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        temporary = f"{self.path}.{os.getpid()}"
-        with open(temporary, "wb") as handle:
-            pickle.dump((self.fingerprint, self._new, self._files_new), handle, protocol=pickle.HIGHEST_PROTOCOL)
-        fault_point("cache:write", temporary)
-        os.replace(temporary, self.path)
+        replace_whole(
+            self.path, "cache:write",
+            lambda handle: pickle.dump((self.fingerprint, self._new, self._files_new), handle, protocol=pickle.HIGHEST_PROTOCOL),
+        )
 
 
 TEMPLATES_DIR = "templates"  # <CACHE_PATH>/templates/<use>-<environment signature>/: compiled templates

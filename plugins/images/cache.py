@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 
-from contract.cache import RECENT_NS, fault_point
+from contract.cache import RECENT_NS, fault_point, replace_whole
 
 from .spec import EXTENSIONS, VariantSpec
 
@@ -75,11 +75,7 @@ def _load_json(path: str) -> dict:
 
 
 def _save_json(path: str, value: dict) -> None:
-    temporary = os.path.join(os.path.dirname(path), f".{os.path.basename(path)}.{os.getpid()}")
-    with open(temporary, "w", encoding="utf-8") as handle:
-        json.dump(dict(sorted(value.items())), handle)
-    fault_point("images:records", temporary)
-    os.replace(temporary, path)
+    replace_whole(path, "images:records", lambda handle: handle.write(json.dumps(dict(sorted(value.items()))).encode("utf-8")))
 
 
 class PhotoCache:

@@ -46,7 +46,7 @@ import shutil
 import struct
 from dataclasses import dataclass
 
-from contract.cache import fault_point
+from contract.cache import fault_point, replace_whole
 
 MANIFEST = "output-manifest.pickle"
 NEXT_MANIFEST = "output-manifest.next.pickle"  # the manifest of a site about to be swapped in
@@ -522,7 +522,6 @@ class OutputState:
                 continue
             files[rel] = Record(fingerprint, status.st_size, status.st_mtime_ns)
         os.makedirs(os.path.dirname(self.manifest_path), exist_ok=True)
-        temporary = f"{self.next_manifest_path}.{os.getpid()}"
         manifest = {
             "version": MANIFEST_VERSION,
             "final": self.final,
@@ -533,15 +532,7 @@ class OutputState:
             "last_build": self.last_build,
             "outputs": self.outputs if self.last_build is not None else {},
         }
-        try:
-            with open(temporary, "wb") as handle:
-                pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            fault_point("commit:manifest", temporary)
-            os.replace(temporary, self.next_manifest_path)
-        except OSError:  # a full disk: no half-written manifest left
-            if os.path.exists(temporary):
-                os.unlink(temporary)
-            raise
+        replace_whole(self.next_manifest_path, "commit:manifest", lambda handle: pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _identity(folder: str) -> tuple[int, int]:
