@@ -193,6 +193,11 @@ def test_unclosed_and_stray_html(reader):
     assert "x.md:3: error: the text opens an HTML comment (<!--) that it does not close" in found[0].format()
 
 
+def test_a_scheme_in_disguise_is_found_on_its_line(reader):
+    found = problems(reader, "Intro.\n\nSet one = 1.\n\n[x](JaVa&#x09;script:alert(1))\n")
+    assert found[0].startswith("content/press/2025/x.en.md:8: error: <a> href=")
+
+
 def test_the_line_is_the_markdown_line_of_the_tag(reader):
     found = problems(reader, "One.\n\nTwo.\n\nThree <iframe src=x></iframe>.\n\n<p style=x>s</p>\n")
     assert found[0].startswith("content/press/2025/x.en.md:8: error: the text contains <iframe>")

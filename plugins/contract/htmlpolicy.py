@@ -228,7 +228,8 @@ class _Checker:
     def url(self, tag: str, name: str, value: str) -> None:
         found = scheme(value)
         if found is not None and found not in SCHEMES:
-            self.add((f"{found}:", value, f"<{tag}"),
+            rest = value.split(":", 1)[1].strip()  # found in the source when the scheme is written in disguise
+            self.add((f"{found}:", value, rest if len(rest) > 3 else "", f"<{tag}"),
                      f'<{tag}> {name}="{_short(value)}" uses \'{found}:\', which the site does not allow.',
                      "link to a web address (https://…), an e-mail address (mailto:…), a phone number (tel:…) "
                      "or a page of the site ({filename}…).")
