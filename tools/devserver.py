@@ -14,6 +14,10 @@
 * A build that fails is announced too: the open pages reload and show, at
   their top, the build's error lines above the last good site (as other
   generators' development servers do), until a build succeeds.
+* Each of its builds takes the build lock (plugins/outputs/lock.py) as ``make html``
+  does, so a rebuild waits for a ``make html`` or an upload running beside it (it says so
+  once), and never swaps a new site in while they read the output folder.  The new site
+  replaces the served one in one atomic step: a page is always from one build.
 * It watches the content folder and the theme and rebuilds in this process,
   so a rebuild costs no interpreter start, no imports and no template
   compilation (templates are kept compiled between builds).  A change to the

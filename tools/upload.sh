@@ -11,7 +11,8 @@
 # Settings, from the environment:
 #   rsync: RSYNC_TARGET=user@host:/path/to/site  (ssh options: rsync's own RSYNC_RSH, e.g. "ssh -p 2222")
 #   s3:    S3_BUCKET=s3://bucket[/prefix]         (credentials: the aws CLI's own, e.g. AWS_PROFILE)
-# --dry-run prints the commands instead of running them. `make rsync_upload` / `make s3_upload`
+# --dry-run prints the commands instead of running them. While it copies, it holds the build lock
+# (BUILD_LOCK, default .cache/build.lock), so no build swaps a new site in meanwhile. `make rsync_upload` / `make s3_upload`
 # check the settings, build with `make publish`, then call this script.
 set -euo pipefail
 
@@ -51,6 +52,15 @@ $check_only && exit 0
 
 [[ -f $output/index.html ]] || die "$output/ holds no site. Fix: run make publish first (the make upload targets do)."
 [[ -f $output/index.html.gz ]] || die "$output/ was not built by make publish (it has no .gz files). Fix: run make publish first."
+
+# The build lock (plugins/outputs/lock.py), held for the three passes: a build (the dev server's, say)
+# cannot swap a new site into $output while it is being copied, so the upload is of one whole site.
+lock=${BUILD_LOCK:-.cache/build.lock}
+if ! $dry_run && command -v flock >/dev/null; then
+  mkdir -p "$(dirname "$lock")"
+  exec 9>>"$lock"
+  flock -n 9 || { echo "upload: waiting for the build that holds $lock to end" >&2; flock 9; }
+fi
 
 step=0
 run() {  # print, then run unless --dry-run
