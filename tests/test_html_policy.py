@@ -317,6 +317,17 @@ def test_recursion_in_markdown_is_one_line(reader, monkeypatch):
     assert found == [found[0]] and "x.en.md:4: error: the text is nested too deep to convert" in found[0]
 
 
+def test_a_failure_inside_markdown_is_one_line(reader, monkeypatch):
+    def broken(_text):
+        raise IndexError("list index out of range")
+
+    monkeypatch.setattr(reader._md, "convert", broken)
+    found = problems(reader, "Body.\n")
+    assert found == ["content/press/2025/x.en.md:4: error: Markdown could not convert the text (IndexError: list index out of "
+                     "range). Fix: find the part it cannot read (take out half of the text and build again), and tell a developer "
+                     "this message."]
+
+
 def test_a_conversion_that_does_not_end_is_stopped(reader, monkeypatch):
     import time
 

@@ -232,7 +232,7 @@ def _time_limit(seconds: float):
         signal.signal(signal.SIGALRM, previous)
 
 
-def _too_large(path: str, line: int | None, message: str, fix: str) -> SourceError:
+def _one_problem(path: str, line: int | None, message: str, fix: str) -> SourceError:
     return SourceError([Problem(path, line, ERROR, None, message, fix)])
 
 
@@ -243,16 +243,16 @@ def check_limits(text: str, path: str, body_line: int, body: str) -> None:
     """
     for number, line in enumerate(text.split("\n"), 1):
         if len(line) > MAX_LINE_CHARS:
-            raise _too_large(path, number, f"the line is {len(line):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
+            raise _one_problem(path, number, f"the line is {len(line):,} characters long; a line may have at most {MAX_LINE_CHARS:,}.",
                              "break it into paragraphs with blank lines between them.")
     nested = re.compile(r"^(?:[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))){%d}" % (MAX_QUOTE_DEPTH + 1))
     for index, line in enumerate(body.split("\n")):
         indent = len(line) - len(line.lstrip(" \t"))
         if indent and len(line[:indent].expandtabs(4)) > MAX_INDENT:
-            raise _too_large(path, body_line + index, f"the line is indented more than {MAX_INDENT} columns "
+            raise _one_problem(path, body_line + index, f"the line is indented more than {MAX_INDENT} columns "
                              "(lists nested too deep).", "write the list with fewer levels inside one another.")
         if nested.match(line):
-            raise _too_large(path, body_line + index, f"the line starts more than {MAX_QUOTE_DEPTH} quotes or lists inside "
+            raise _one_problem(path, body_line + index, f"the line starts more than {MAX_QUOTE_DEPTH} quotes or lists inside "
                              "one another ('>', '-', '1.').", "write it with fewer levels inside one another.")
 
 
@@ -286,16 +286,20 @@ class SourceReader:
 
     def _convert(self, body: str, path: str, body_line: int) -> tuple[str, bool]:
         """The body's HTML, and whether the body has HTML of its own (raw HTML blocks or inline tags)."""
+        simplify = ("simplify the text: fewer levels inside one another, and no long runs of brackets or symbols; "
+                    "a table or list that long belongs in a document in content/files/.")
         self._md.reset()
         try:
             with _time_limit(CONVERT_SECONDS):
                 html = self._md.convert(body)
             return html, bool(self._md.htmlStash.rawHtmlBlocks)
         except RecursionError:
-            message = "the text is nested too deep to convert (lists, quotes or emphasis inside one another)."
+            message, fix = "the text is nested too deep to convert (lists, quotes or emphasis inside one another).", simplify
         except _TooSlow:
-            message = f"the text took more than {CONVERT_SECONDS} seconds to convert (e.g. thousands of '[' with no ']')."
+            message, fix = f"the text took more than {CONVERT_SECONDS} seconds to convert (e.g. thousands of '[' with no ']').", simplify
+        except Exception as error:  # a failure of Markdown on some input: still one line, naming the file
+            message = f"Markdown could not convert the text ({type(error).__name__}: {error})."
+            fix = "find the part it cannot read (take out half of the text and build again), and tell a developer this message."
         finally:
             self._md.reset()
-        raise _too_large(path, body_line, message, "simplify the text: fewer levels inside one another, and no long runs of "
-                         "brackets or symbols; a table or list that long belongs in a document in content/files/.")
+        raise _one_problem(path, body_line, message, fix)
