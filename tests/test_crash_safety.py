@@ -252,3 +252,11 @@ def test_a_read_only_part_of_the_output(built, tmp_path):
         _fails_in_one_line(built, tmp_path, "output/pagefind", "cannot be changed")
     finally:
         (output / "pagefind").chmod(0o755)
+
+
+def test_a_file_where_the_cache_folder_goes(built, tmp_path):
+    content, output, cache = built
+    shutil.rmtree(cache)
+    cache.write_text("not a folder")
+    line = _fails_in_one_line(built, tmp_path, "build.lock", "cannot make the build's lock file")
+    assert str(cache) in line
