@@ -15,17 +15,41 @@ def test_upcoming_first_then_past_by_year_newest_first(fixture_site):
     assert [a["href"] for a in past.select("a.sl-entry__link")] == ["/en/forums/forum-a/", "/en/forums/forum-c/"]
 
 
+def test_official_series_figures_are_shown_with_their_date_and_source(fixture_site):
+    """forum-a (30 July 2025) states the series' figures: 19 forums, more than 7,000 participants."""
+    page = fixture_site.page("/en/forums/")
+    official = page.select_one('dl[aria-describedby="forums-official-scope"]')
+    assert [dd.get_text() for dd in official.select("dd")] == ["19", "more than 7,000"]
+    assert page.select_one("#forums-official-scope").get_text() == "Official figures for the whole series, as of 30 July 2025:"
+    assert page.select_one(".sl-stats__source a")["href"] == "/en/forums/forum-a/"
+    # the tc page of forum-a does not repeat the figures: the group's other language gives them
+    tc = fixture_site.page("/tc/forums/")
+    assert [dd.get_text() for dd in tc.select('dl[aria-describedby="forums-official-scope"] dd')] == ["19", "超過7,000"]
+    assert tc.select_one("#forums-official-scope").get_text() == "整個論壇系列的官方數字（截至2025年7月30日）："
+    assert tc.select_one(".sl-stats__source").get_text().startswith("資料來源：")
+
+
+def test_an_official_figure_is_digits_with_a_plus_for_more_than():
+    from contract.fields import FieldError
+    from forums.generator import Figure
+
+    figure = Figure("Series-Participants")
+    assert figure.parse("7000+") == (7000, True) and figure.parse("7 000") == (7000, False) and figure.parse("7,000 +") == (7000, True)
+    with pytest.raises(FieldError):
+        figure.parse("over 7000")
+
+
 def test_series_totals_say_they_count_the_archive_not_the_series(fixture_site):
     page = fixture_site.page("/en/forums/")
-    stats = page.select(".sl-stats dd:not(.sl-stats__note)")
+    stats = page.select('dl[aria-describedby="forums-stats-scope"] dd:not(.sl-stats__note)')
     assert [dd.get_text() for dd in stats] == ["2", "530", "26"]
-    assert [dt.get_text() for dt in page.select(".sl-stats dt")] == [
+    assert [dt.get_text() for dt in page.select('dl[aria-describedby="forums-stats-scope"] dt')] == [
         "Past forums in this archive", "Participants at these forums", "Exhibitors at these forums"]
-    assert "not totals of the whole series" in page.select_one(".sl-stats__scope").get_text()
+    assert "not totals of the whole series" in page.select_one("#forums-stats-scope").get_text()
     # forum-c has no Number: the ordinals are not shown rather than shown incomplete
     assert page.select(".sl-stats__note") == []
     tc = fixture_site.page("/tc/forums/")
-    assert [dt.get_text() for dt in tc.select(".sl-stats dt")][0] == "本網站收錄的已舉行論壇"
+    assert [dt.get_text() for dt in tc.select('dl[aria-describedby="forums-stats-scope"] dt')][0] == "本網站收錄的已舉行論壇"
 
 
 def test_forum_totals_count_only_forums_that_state_a_figure():

@@ -2,11 +2,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from contract import CommaList, DateTime, Name, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
+import re
+
+from contract import CommaList, DateTime, Field, Name, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
+from contract.fields import FieldError
 from i18n import listing
 
 from .calendar import Calendars
 from .jsonld import event_jsonld
+
+class Figure(Field):
+    """An official figure as a release states it: digits, with ``+`` for "more than" (``7000+``)."""
+
+    def parse(self, raw: str):
+        value = super().parse(raw)
+        match = re.fullmatch(r"(\d{1,9})\s*(\+?)", value.replace(",", "").replace(" ", ""))
+        if not match:
+            raise FieldError(f'"{value}" is not a figure.', f"write digits, and + after them for 'more than'{self._eg()}.")
+        return int(match.group(1)), bool(match.group(2))
+
 
 SCHEMA = Schema(
     "forum page",
@@ -20,6 +34,10 @@ SCHEMA = Schema(
         CommaList("Organisers", example="Smart Lab, Hong Kong Science Park, Cyberport"),
         WholeNumber("Participants", example="230"),
         WholeNumber("Exhibitors", example="14"),
+        # the whole series up to this forum, as officially stated (its press release): shown on the
+        # forums page with this forum's date, as the series' figures
+        WholeNumber("Series-Forums", example="19"),
+        Figure("Series-Participants", example="7000+"),
         Url("Registration", example="https://www.example.gov.hk/register"),
         Name("Gallery", example="technology-forum-19"),  # checked by the galleries plugin
         Text("Summary", example="One sentence for lists and search results."),
@@ -126,6 +144,19 @@ class ForumsGenerator(SourceGenerator):
             totals[f"{field}_reported"] = len(stated)
         return totals
 
+    @staticmethod
+    def official(site, past, lang):
+        """The series' official figures stated by the newest past forum that states them, or None:
+        ``forum`` (in ``lang`` where translated), ``date``, ``forums``, ``participants``, ``more``."""
+        for group in past:  # newest first
+            for item in [group.best(lang, site.languages), *group.items.values()]:
+                forums, participants = item.fields.get("series-forums"), item.fields.get("series-participants")
+                if forums is not None or participants is not None:
+                    return {"forum": group.best(lang, site.languages), "date": item.date, "forums": forums,
+                            "participants": participants[0] if participants else None,
+                            "more": bool(participants and participants[1])}
+        return None
+
     def build_pages(self, site, catalogs):
         calendars = Calendars(self.settings)  # from the cache when unchanged
         upcoming, past = self.split(site)
@@ -189,6 +220,7 @@ class ForumsGenerator(SourceGenerator):
                         "upcoming": listing(site, upcoming, code),
                         "past_by_year": sorted(past_by_year.items(), reverse=True),
                         "totals": totals,
+                        "official": self.official(site, past, code),
                         "calendar_url": f"{code}/forums/forums.ics",
                     },
                     revised=max((e.item.revised for e in shown), default=None),
