@@ -339,3 +339,16 @@ def test_a_conversion_that_does_not_end_is_stopped(reader, monkeypatch):
     found = problems(reader, "Body.\n")
     assert time.monotonic() - started < 2
     assert "took more than 0.2 seconds to convert" in found[0]
+
+
+def test_the_parse_cache_is_keyed_on_the_html_policy_too(tmp_path, monkeypatch):
+    import contract.reader as reader_module
+    from contract.generator import cache_for
+
+    assert htmlpolicy.__file__ in reader_module.CODE_FILES
+    policy = tmp_path / "htmlpolicy.py"  # stands for the module: its text changes, the key changes
+    policy.write_text("ALLOWED = 1\n")
+    monkeypatch.setattr(reader_module, "CODE_FILES", (reader_module.__file__, str(policy)))
+    before = cache_for({"MARKDOWN": MARKDOWN}).fingerprint
+    policy.write_text("ALLOWED = 2\n")
+    assert cache_for({"MARKDOWN": MARKDOWN}).fingerprint != before
