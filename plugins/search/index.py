@@ -22,12 +22,12 @@ wrote has a record of its own.
 
 The published pages stay exactly as written.  Pagefind keeps one index per
 ``<html lang>`` of the documents (``en``, ``zh``) and ``pagefind.js`` picks the
-one of the page the search runs on (``zh-Hant-HK`` → ``zh``).  Each index's records are split into shards of about
-``SEARCH_SHARD_SIZE`` pages (by a hash of each page's file name), each shard is
-indexed by a Pagefind run of its own (side by side, one per core), and the
-browser merges a language's shards; a rebuild runs Pagefind only for the shards
-whose documents changed, so an edit costs one shard, and no run holds a whole
-language in memory.  A shard's documents are kept between builds in the cache
+one of the page the search runs on (``zh-Hant-HK`` → ``zh``).  Each index's
+records are split into shards of about ``SEARCH_SHARD_SIZE`` (by a hash of each
+page's file name), each shard is indexed by a Pagefind run of its own (side by
+side, one per core), and the browser merges an index's shards; a rebuild runs
+Pagefind only for the shards whose documents changed, so an edit costs one
+shard, and no run holds a whole index in memory.  A shard's documents are kept between builds in the cache
 (:class:`KeptDocuments`), so re-indexing it after an edit writes only the
 documents of the pages that changed.
 """
@@ -476,19 +476,22 @@ class _Shard:
 class Indexing:
     """The search index of one build: shards started as their pages are written, finished on ``finalized``.
 
-    Each language's pages are split into shards of about ``SEARCH_SHARD_SIZE`` documents; each
-    shard is indexed by a Pagefind run of its own, side by side (one per core, ``BUILD_WORKERS``),
-    and the runs' files are merged: shard 1 of every language in ``/pagefind/``, shard *k* in
-    ``/pagefind/shard-k/`` (every file Pagefind writes carries its language in its name, and each
-    folder's ``pagefind-entry.json`` lists its languages).  ``/pagefind/shards.json`` tells the
-    search page how many shards its language has; the browser merges them (``mergeIndex``), loading
-    the WebAssembly once.  In a rebuild, a shard whose documents are all unchanged keeps its files
+    Each index's records (:class:`SearchIndex`: ``en``, ``zh``) are split into shards of about
+    ``SEARCH_SHARD_SIZE`` documents; each shard is indexed by a Pagefind run of its own, side by
+    side (one per core, ``BUILD_WORKERS``), and the runs' files are merged: shard 1 of every index
+    in ``/pagefind/``, shard *k* in ``/pagefind/shard-k/`` (every file Pagefind writes carries its
+    index's language in its name, and each folder's ``pagefind-entry.json`` lists them).
+    ``/pagefind/shards.json`` tells the search page how many shards its index has, and
+    ``/pagefind/fold.json`` the characters a Chinese query is folded with; the browser merges the
+    shards (``mergeIndex``), loading the WebAssembly once.  While a run goes on, the documents of
+    the next shard are written.  In a rebuild, a shard whose documents are all unchanged keeps its files
     from the last build instead of being indexed again: an edit re-indexes one shard, and writes
     only the documents of that shard whose pages changed (:class:`KeptDocuments`).
 
     :meth:`written` is called when a language's item pages, the only ones indexed, are all written
     (``i18n.item_pages_written``: the languages in order, a language converted from another after
-    it).  In a rebuild it starts Pagefind for that language's changed shards at once, so that
+    it).  In a rebuild, once every language of an index is written, it starts Pagefind for that
+    index's changed shards at once, so that
     Pagefind, a process of its own, indexes on the other core while the build goes on with the
     language's lists and the other languages; a cold
     build starts every shard at the end, as before (its pages are rendered on every core already,
