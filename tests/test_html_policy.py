@@ -229,11 +229,16 @@ def test_links_to_other_hosts_are_marked(reader):
     assert htmlpolicy.MARK_HTML not in english + chinese
 
 
-def test_external_links_written_in_html_must_be_markdown(reader):
-    found = problems(reader, 'Text <a href="https://example.org/">x</a>.\n')
+def test_external_links_written_in_html_are_marked_too(reader):
+    html, _, _ = parse(reader, 'Text <a href="https://example.org/">x</a>, <A HREF="//example.org" title="t">y</A> and '
+                               '<a href="/en/about/">ours</a>.\n\n<div markdown="1">\n[md](https://e.org) <a href="https://f.org">raw</a>\n</div>\n')
+    assert f'<a href="https://example.org/" rel="external noopener">x{htmlpolicy.MARK_HTML}</a>' in html
+    assert f'<A HREF="//example.org" title="t" rel="external noopener">y{htmlpolicy.MARK_HTML}</A>' in html
+    assert f'<a href="https://f.org" rel="external noopener">raw{htmlpolicy.MARK_HTML}</a>' in html
+    assert html.count(htmlpolicy.MARK_HTML) == 4 and '<a href="/en/about/">ours</a>' in html
+    found = problems(reader, 'Text <a href="https://example.org/">never closed\n')  # what cannot be marked is an error
     assert any('the HTML link to "https://example.org/" leads to another site' in line and "[link text](https://example.org/)" in line
                for line in found), found
-    parse(reader, 'Text <a href="/en/about/">x</a> and <a href="#top">top</a>.\n')  # not to another site: allowed
 
 
 @pytest.mark.parametrize("url, expected", [

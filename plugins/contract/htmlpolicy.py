@@ -21,6 +21,7 @@ import xml.etree.ElementTree as etree
 from html.parser import HTMLParser
 
 from markdown import Extension
+from markdown.postprocessors import Postprocessor
 from markdown.treeprocessors import Treeprocessor
 from selectolax.lexbor import LexborHTMLParser
 
@@ -122,11 +123,64 @@ class _MarkExternal(Treeprocessor):
                 mark.tail = None
 
 
+class _RawLinks(HTMLParser):
+    """Where to mark the links to other hosts written in raw HTML: (offset, text to insert) pairs.
+
+    Python's tokenizer finds them; the allowlist check, reading as a browser does, then verifies
+    that every link to another host ended up marked (a link this reading missed is an error).
+    """
+
+    def __init__(self, html: str):
+        super().__init__(convert_charrefs=True)
+        self.html = html
+        self.line_starts = [0, *(index + 1 for index, char in enumerate(html) if char == "\n")]
+        self.inserts: list[tuple[int, str]] = []
+        self.open: list[bool] = []  # for each <a> open: whether it leads to another host
+
+    def here(self) -> int:
+        line, column = self.getpos()
+        return self.line_starts[line - 1] + column
+
+    def handle_starttag(self, tag, attrs):
+        if tag != "a":
+            return
+        values = dict(attrs)
+        external = other_host(values.get("href") or "")
+        self.open.append(external)
+        if external and "rel" not in values:
+            text = self.get_starttag_text()
+            end = self.here() + len(text) - (2 if text.endswith("/>") else 1)
+            self.inserts.append((end, ' rel="external noopener"'))
+
+    def handle_endtag(self, tag):
+        if tag == "a" and self.open and self.open.pop():
+            at = self.here()
+            if not self.html[:at].endswith(MARK_HTML):  # a Markdown link: marked in the tree already
+                self.inserts.append((at, MARK_HTML))
+
+
+class _MarkRawExternal(Postprocessor):
+    def run(self, text):
+        if not self.md.htmlStash.rawHtmlBlocks or not re.search("<a", text, re.IGNORECASE):
+            return text
+        reader = _RawLinks(text)
+        try:
+            reader.feed(text)
+            reader.close()
+        except (AssertionError, ValueError):  # the check reports what stays unmarked
+            return text
+        for at, insert in sorted(reader.inserts, reverse=True):
+            text = text[:at] + insert + text[at:]
+        return text
+
+
 class ExternalLinks(Extension):
-    """Marks Markdown links to other hosts (after inline patterns have made the links)."""
+    """Marks links to other hosts: Markdown's in its tree (after inline patterns have made them),
+    raw HTML ones in the final text (after the raw HTML is put back)."""
 
     def extendMarkdown(self, md):
         md.treeprocessors.register(_MarkExternal(md), "sl_external_links", 5)
+        md.postprocessors.register(_MarkRawExternal(md), "sl_external_raw_links", 25)
 
 
 def localize(html: str, label: str) -> str:
