@@ -57,22 +57,23 @@ def test_the_header_takes_at_most_200px_of_a_375px_phone(chromium_browser, base_
     assert_none(failures, "phone-header")
 
 
-def test_no_sideways_scrolling_or_cut_control_at_320px_with_the_largest_text(chromium_browser, base_url, representatives):
+@pytest.mark.parametrize("size", ["large", "largest"])  # "normal" at 320 px: test_reflow.py
+def test_no_sideways_scrolling_or_cut_control_at_320px_with_larger_text(chromium_browser, base_url, representatives, size):
     """With the menu closed and open: the page does not scroll sideways; the Search button is whole."""
     failures = []
     with new_tab(chromium_browser, base_url, viewport=NARROW) as tab:
-        tab.page.context.add_init_script("try { localStorage.setItem('sl-text-size', 'largest'); } catch (e) {}")
+        tab.page.context.add_init_script(f"try {{ localStorage.setItem('sl-text-size', '{size}'); }} catch (e) {{}}")
         for page in _chrome_pages(representatives):
             tab.open(page.path)
-            if tab.page.evaluate("() => document.documentElement.getAttribute('data-text-size')") != "largest":
-                failures.append(Failure(page.path, "text-size", "the largest text size was not applied"))
+            if tab.page.evaluate("() => document.documentElement.getAttribute('data-text-size')") != size:
+                failures.append(Failure(page.path, "text-size", f"the text size {size!r} was not applied"))
             for state in ("menu closed", "menu open"):
                 if state == "menu open":
                     if not tab.page.is_visible(".js-menu-button"):
                         failures.append(Failure(page.path, "phone-menu", "no Menu button shows at 320 px"))
                         break
                     tab.page.click(".js-menu-button")
-                failures += interaction._overflow(tab, page, "reflow-320px-largest", f"at 320 px, largest text, {state}")
+                failures += interaction._overflow(tab, page, f"reflow-320px-{size}", f"at 320 px, {size} text, {state}")
                 failures += [Failure(page.path, "cut-control", f"{state}: {cut}") for cut in tab.page.evaluate(_CUT_JS)]
     assert_none(failures, "phone")
 
