@@ -44,6 +44,7 @@ import subprocess
 import tempfile
 import time
 
+from contract.cache import fault_point
 from contract.model import OutputPage, Site
 
 from .pages import search_of_build
@@ -308,6 +309,8 @@ class KeptDocuments:
         for page in pages:
             if page.save_as not in reused:
                 written += documents.write(target, [page])  # in place: over its file, no folder changed
+                if written == 1:
+                    fault_point("search:documents", target)
             elif not in_place:
                 moved = os.path.join(target, page.save_as)
                 os.makedirs(os.path.dirname(moved), exist_ok=True)
@@ -323,6 +326,7 @@ class KeptDocuments:
         temporary = f"{self.map_path}.new"
         with open(temporary, "w", encoding="utf-8") as handle:
             json.dump({"code": self.code, "documents": self.made}, handle, separators=(",", ":"))
+        fault_point("search:map", temporary)
         os.replace(temporary, self.map_path)
 
 
