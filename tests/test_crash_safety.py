@@ -260,3 +260,26 @@ def test_a_file_where_the_cache_folder_goes(built, tmp_path):
     cache.write_text("not a folder")
     line = _fails_in_one_line(built, tmp_path, "build.lock", "cannot make the build's lock file")
     assert str(cache) in line
+
+
+def test_the_dev_server_builds_under_the_same_lock(references, tmp_path):
+    """Each of its in-process builds takes the lock (here told not to wait, so that it says so at once)."""
+    before, _old, _new = references
+    output, cache = tmp_path / "output", tmp_path / "cache"
+    script = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import devserver\n"
+        "builder = devserver.Builder(*sys.argv[2:])\n"
+        "builder.overrides['BUILD_WAIT'] = False\n"
+        "print('committed' if builder.build() else 'not committed')\n"
+    )
+    held = HeldLock(cache)
+    try:
+        done = subprocess.run(
+            [PELICAN[0], "-c", script, str(ROOT / "tools"), str(ROOT / "pelicanconf.py"), str(before), str(output), str(cache)],
+            cwd=ROOT, capture_output=True, text=True, env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)), timeout=300,
+        )
+    finally:
+        held.release()
+    assert done.stdout.strip() == "not committed", done.stdout + done.stderr
+    assert f"is being built by the build started at " in done.stderr and f"(pid {os.getpid()})" in done.stderr, done.stderr
+    assert no_traceback(done.stderr) and not output.exists()
