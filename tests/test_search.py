@@ -77,20 +77,23 @@ def _page(lang, name, source=None):
     return OutputPage(key=f"press/{name}", lang=lang, url=f"{lang}/press/{name}/", template="release.html", title=name, item=item)
 
 
-def test_a_traditional_page_and_the_page_converted_from_it_are_one_record():
+def test_a_traditional_page_and_the_simplified_page_of_its_item_are_one_record():
     site = Site({"LANGUAGES": pelicanconf.LANGUAGES, "DEFAULT_LANG": "en"})
     tc = _page("tc", "x")
-    sc = _page("sc", "x", tc)
-    own_sc = _page("sc", "y")  # written by an editor
-    site.pages = [tc, sc, own_sc, _page("en", "x")]
+    sc = _page("sc", "x", tc)  # converted from it
+    tc_z, sc_z = _page("tc", "z"), _page("sc", "z")  # both written by editors
+    own_sc = _page("sc", "y")  # a Simplified item with no Traditional page
+    site.pages = [tc, sc, tc_z, sc_z, own_sc, _page("en", "x")]
     html = {
         tc.save_as: "<main><h1>數據新聞</h1><p>我們會回覆查詢。</p></main>",
         sc.save_as: "<main><h1>数据新闻</h1><p>我们会回复查询。</p></main>",
         own_sc.save_as: "<main><h1>编辑撰写</h1><p>简体内文。</p></main>",
+        tc_z.save_as: "<main><h1>編輯版本</h1><p>繁體的內文。</p></main>",
+        sc_z.save_as: "<main><h1>编辑版本</h1><p>另一种写法。</p></main>",
     }
     documents = Documents(site, html.__getitem__, FOLDING)
     zh = documents.index_of("tc")
-    assert documents.records(zh) == [tc, own_sc]  # the converted page has no record of its own
+    assert documents.records(zh) == [tc, tc_z, own_sc]  # a Simplified page with a Traditional one has no record of its own
     document = documents.document(tc, documents.main_of(tc))
     assert '<html lang="zh">' in document
     indexed_text = re.search(r"<main data-pagefind-body><p>(.*)</p></main>", document).group(1).replace("\u200b", "")
@@ -101,9 +104,12 @@ def test_a_traditional_page_and_the_page_converted_from_it_are_one_record():
     assert '<div data-pagefind-meta="text">我們會回覆查詢。</div>' in document
     assert '<div data-pagefind-meta="title_sc">数据新闻</div>' in document
     assert '<div data-pagefind-meta="url_sc">/sc/press/x/</div>' in document
-    assert '<span data-pagefind-filter="lang:tc"></span><span data-pagefind-filter="lang:sc"></span>' in document
+    assert document.count("data-pagefind-filter") == 1 and '<span data-pagefind-filter="tc:y"></span>' in document
     own = documents.document(own_sc, documents.main_of(own_sc))
-    assert '<span data-pagefind-filter="lang:sc"></span>' in own and "lang:tc" not in own and "url_" not in own
+    assert "data-pagefind-filter" not in own and "url_" not in own  # not shown on the Traditional search page
+    edited = documents.document(tc_z, documents.main_of(tc_z)).replace("\u200b", "")
+    assert "另一种写法" in edited and '<div data-pagefind-meta="url_sc">/sc/press/z/</div>' in edited
+    assert "繁体的内文" in edited.split(VARIANTS_MARK)[1]  # the Traditional text is found too, folded
 
 
 def test_only_the_main_element_is_read():
@@ -193,10 +199,10 @@ def test_each_index_is_in_shards(fixture_site):
 def test_only_content_pages_are_indexed_and_only_their_text(fixture_site):
     records = {url: (meta, content) for _language, url, meta, content in fragments(fixture_site.output)}
     converted = {meta["url_sc"]: url for url, (meta, _content) in records.items() if "url_sc" in meta}
-    for url in ["/en/press/2024/alpha/", "/tc/press/2024/alpha/", "/sc/press/2024/alpha/", "/en/forums/forum-a/",
-                "/tc/about/", "/en/contact/"]:
+    for url in ["/en/press/2024/alpha/", "/tc/press/2024/alpha/", "/en/forums/forum-a/", "/tc/about/", "/en/contact/"]:
         assert url in records, url
     assert converted["/sc/press/2025/gamma/"] == "/tc/press/2025/gamma/"  # in the record of its Traditional page
+    assert converted["/sc/press/2024/alpha/"] == "/tc/press/2024/alpha/"  # written by an editor, the same
     for url in ["/", "/en/", "/tc/", "/en/press/", "/en/press/2024/", "/en/sitemap/", "/en/search/", "/tc/search/"]:
         assert url not in records and url not in converted, url
     assert not [url for url in records if not url.endswith("/")]  # no feed, no calendar
@@ -210,14 +216,17 @@ def test_only_content_pages_are_indexed_and_only_their_text(fixture_site):
 
 def test_each_chinese_text_is_indexed_once(fixture_site):
     records = {url: (meta, content) for language, url, meta, content in fragments(fixture_site.output) if language == "zh"}
-    assert not [url for url in records if url.startswith("/sc/") and url != "/sc/press/2024/alpha/"]  # written by an editor
+    assert not [url for url in records if url.startswith("/sc/")]  # every Simplified page has a Traditional one
     meta, content = records["/tc/press/2025/delta/"]
     # the Simplified page's text is indexed; the Traditional page's title and text are its metadata
     assert content.startswith("丁新闻公报") and "丁的内文" in content and "丁的內文" not in content
     assert (meta["title"], meta["text"], meta["title_sc"], meta["url_sc"]) == ("丁新聞公報", "丁的內文。", "丁新闻公报", "/sc/press/2025/delta/")
-    meta, content = records["/sc/press/2024/alpha/"]
-    assert "编辑以简体中文撰写" in content and "編輯" not in content and "text" not in meta
-    assert "自动转换" not in content  # the "converted automatically" notice of every sc page is not worth finding
+    meta, content = records["/tc/press/2024/alpha/"]
+    shown = content.split(VARIANTS_MARK)[0]
+    assert "编辑以简体中文撰写" in shown and "甲新闻公报的内文" not in shown  # the Simplified page an editor wrote …
+    assert meta["text"].startswith("甲新聞公報的內文") and meta["url_sc"] == "/sc/press/2024/alpha/"
+    assert "甲新闻公报的内文" in content.split(VARIANTS_MARK)[1]  # … and the Traditional one, folded, to be found
+    assert "自动转换" not in records["/tc/press/2025/delta/"][1]  # the "converted automatically" notice of every sc page
     for _url, (_meta, content) in records.items():
         assert ". " not in content, content  # Chinese punctuation, not Pagefind's ". "
     fold = json.loads((fixture_site.output / "pagefind" / "fold.json").read_text(encoding="utf-8"))

@@ -13,12 +13,13 @@ page's title and text as :mod:`search.text` reads them from its ``<main>``
 Languages share an index when their ``<html lang>`` has the same primary subtag:
 English is one index (``en``), Traditional and Simplified Chinese one (``zh``).
 In the Chinese index each text is indexed once: a Traditional page and the
-Simplified page converted from it are one record, whose indexed text is the
-Simplified page's (Chinese is matched folded to Simplified, each Han character a
-word: see :mod:`search.text`), with the Traditional page's title and text kept in
-its metadata for the Traditional search page's results, and a filter (``lang``)
-saying in which languages the record has a page.  A Simplified page an editor
-wrote has a record of its own.
+Simplified page of the same item (converted from it, or written by an editor)
+are one record, whose indexed text is the Simplified page's (Chinese is matched
+folded to Simplified, each Han character a word: see :mod:`search.text`), with
+the Traditional page's title and text kept in its metadata for the Traditional
+search page's results, and a filter (``tc:y``) on the records that have a
+Traditional page.  A Simplified item with no Traditional one has a record of its
+own, without the filter.
 
 The published pages stay exactly as written.  Pagefind keeps one index per
 ``<html lang>`` of the documents (``en``, ``zh``) and ``pagefind.js`` picks the
@@ -56,7 +57,10 @@ BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
 SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {index: number of shards}
 FOLD_FILE = "fold.json"  # /pagefind/fold.json: the Traditional characters the Chinese index folds, and their Simplified ones
 PAGEFIND_TIMEOUT = 300  # seconds; the sample site (97 pages) takes about 1.5
-LANG_FILTER = "lang"  # the filter of a record: the languages it has a page in
+# The filter of the Chinese records that have a page in the language the others are converted
+# from (tc): "<code>:y".  One filter with one value, as Pagefind writes its filter files and their
+# list in an order of its own when there are more (measured: the same documents gave other bytes).
+FILTER_VALUE = "y"
 MAIN_RE = re.compile(r"<main\b[^>]*>(.*)</main>", re.S | re.I)
 
 
@@ -101,11 +105,12 @@ def _html_lang_key(html_lang: str) -> str:
 
 
 class Documents:
-    """What Pagefind reads of each record: the title and text of its page (and of the page converted from it).
+    """What Pagefind reads of each record: the title and text of its page (and of its companion).
 
     ``read(save_as)`` gives a written page's HTML (from the staging folder or the kept output);
-    each page is read once.  A page converted from another language's indexed page (``sc`` from
-    ``tc``) has no record of its own: it is its source page's *companion*, in that page's record.
+    each page is read once.  A page of a language converted from another (``sc``) whose item has
+    an indexed page in that language (``tc``; the ``sc`` page converted from it or written by an
+    editor) has no record of its own: it is that page's *companion*, in its record.
     """
 
     def __init__(self, site: Site, read, folding: Folding):
@@ -119,10 +124,11 @@ class Documents:
         self._companions: dict[str, OutputPage] = {}  # a source page's save_as -> the page converted from it
         self.covered: set[str] = set()  # pages in their source page's record
         by_key = {(page.key, page.lang): page for page in site.pages}
+        derived = {lang.code: lang.derived_from for lang in site.languages if lang.derived_from}  # sc -> tc
         for page in site.pages:
-            if not indexed(page) or page.item.derived_from is None:
+            if not indexed(page) or page.lang not in derived:
                 continue
-            source = by_key.get((page.key, page.item.derived_from.lang))
+            source = by_key.get((page.key, derived[page.lang]))
             if source is not None and indexed(source) and self._index_of.get(source.lang) is self._index_of.get(page.lang):
                 self._companions[source.save_as] = page
                 self.covered.add(page.save_as)
@@ -150,7 +156,7 @@ class Documents:
                 self._mains.pop(companion.save_as, None)
 
     def companion(self, page: OutputPage) -> OutputPage | None:
-        """The page converted from ``page`` (its record's other page), or None."""
+        """The page of ``page``'s item in the language converted from ``page``'s (its record's other page), or None."""
         return self._companions.get(page.save_as)
 
     def fingerprint(self, page: OutputPage, fingerprints: dict) -> str | None:
@@ -200,10 +206,10 @@ class Documents:
         if not index.chinese:
             return search_document(index.name, title, text, meta={"title": title})
         lang = self.site.language[page.lang]
-        filters = [(LANG_FILTER, page.lang)]
-        if lang.derived_from is not None:  # a Simplified page an editor wrote: its own text, as it is
-            return search_document(index.name, title, text, meta={"title": title}, filters=filters)
-        # a source page (Traditional): the record's text is its converted page's, as that page shows it
+        if lang.derived_from is not None:  # a Simplified item with no Traditional page: its own text, as it is
+            return search_document(index.name, title, text, meta={"title": title})
+        # a source page (Traditional): the record's text is its Simplified page's, as that page shows it
+        filters = [(page.lang, FILTER_VALUE)]
         companion = self.companion(page)
         companion_body = self.main_of(companion) if companion is not None else None
         meta = {"title": title, "text": text}
@@ -211,7 +217,6 @@ class Documents:
         if companion_body is not None:
             shown_title, shown_text = page_text(companion_body, True)
             meta.update({f"title_{companion.lang}": shown_title, f"url_{companion.lang}": f"/{companion.url}"})
-            filters.append((LANG_FILTER, companion.lang))
         else:  # no converted page to show: converted here, only to be matched
             shown_title, shown_text = self.folding.convert(title), self.folding.convert(text)
         variants = self.folding.variants(f"{title}\n{text}", f"{shown_title}\n{shown_text}")

@@ -37,6 +37,7 @@
     };
     var code = root.getAttribute("data-lang"); // the site's language: en, tc, sc
     var foldUrl = root.getAttribute("data-fold"); // only on Chinese pages
+    var filter = root.getAttribute("data-filter"); // on Traditional pages: the records that have one
     var script = foldUrl ? "zh" : "en";
     var bundle = new URL(root.getAttribute("data-bundle"), document.baseURI);
     var table = {};
@@ -259,7 +260,11 @@
 
     /* The pages that have every word of the query, best first (the sum of Pagefind's scores). */
     function find(pagefind, words) {
-      var options = foldUrl ? { filters: { lang: code } } : {};
+      var options = {};
+      if (filter) {
+        options.filters = {};
+        options.filters[filter] = "y";
+      }
       return Promise.all(words.map(function (word) {
         return pagefind.search(pagefindQuery(word), options);
       })).then(function (answers) {
