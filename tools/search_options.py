@@ -117,7 +117,7 @@ def documents(option: str, pages: dict[str, str]) -> dict[str, str]:
             variants = FOLDING.variants(f"{title}\n{text}", f"{shown_title}\n{shown_text}") if lang == "tc" else []
             out[rel] = search_document("zh", shown_title, shown_text, variants=variants,
                                        meta={"title": title, "text": text, "title_sc": shown_title},
-                                       filters=[("lang", lang)] + ([("lang", "sc")] if converted else []))
+                                       filters=[("tc", "y")] if lang == "tc" else [])
     return out
 
 
