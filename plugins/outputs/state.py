@@ -44,6 +44,7 @@ import os
 import pickle
 import shutil
 import struct
+import tempfile
 from dataclasses import dataclass
 
 from contract.cache import fault_point, replace_whole
@@ -121,10 +122,18 @@ def swap(tree: str, final: str) -> None:
         return
     if exchange(tree, final):
         return
-    aside = f"{tree}.old"  # two renames: for the instant between them there is no final
+    # Two renames: for the instant between them there is no final.  The old site waits in a
+    # .retired-* folder beside it, which the next build deletes if this one is killed meanwhile.
+    aside = os.path.join(tempfile.mkdtemp(prefix=".retired-", dir=os.path.dirname(final)), "site")
     os.rename(final, aside)
-    os.rename(tree, final)
+    try:
+        os.rename(tree, final)
+    except OSError:
+        os.rename(aside, final)
+        shutil.rmtree(os.path.dirname(aside), ignore_errors=True)
+        raise
     os.rename(aside, tree)
+    os.rmdir(os.path.dirname(aside))
 
 
 def remove_tree(folder: str) -> None:
