@@ -223,6 +223,26 @@ def test_a_full_disk_while_the_manifest_is_written(built, tmp_path):
     assert sorted(path.name for path in (tmp_path / "cache").iterdir() if "manifest" in path.name) == ["output-manifest.pickle"]
 
 
+def test_a_disk_that_fills_up_while_pages_are_written(references, tmp_path):
+    """A real full disk (a small tmpfs): the pages of the rebuild do not fit."""
+    before, _old, _new = references
+    disk = tmp_path / "disk"
+    disk.mkdir()
+    if subprocess.run(["mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", str(disk)], capture_output=True).returncode != 0:
+        pytest.skip("cannot mount a tmpfs here (needs root in a namespace that allows it)")
+    try:
+        content, output, cache = tmp_path / "content", disk / "output", disk / "cache"
+        shutil.copytree(before, content)
+        assert _build(content, output, cache).returncode == 0
+        free = shutil.disk_usage(disk).free
+        with open(disk / "filler", "wb") as handle:
+            handle.write(b"\0" * (free - 40 * 1024))  # 40 KB left
+        _edit(content)
+        _fails_in_one_line((content, output, cache), disk, "the disk is full")
+    finally:
+        subprocess.run(["umount", str(disk)], capture_output=True)
+
+
 def test_the_staging_folder_removed_during_the_build(built, tmp_path):
     _fails_in_one_line(built, tmp_path, ".staging-", "disappeared during the build", BUILD_FAULT="commit:start:remove")
 

@@ -51,6 +51,8 @@ from .lock import BuildBusy, BuildLock, LockUnavailable, lock_path
 from .state import LastBuild, OutputFault, OutputState, code_fingerprint, fault_message, tree_stats
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
+# Errors of the file system, not of the build, when writing the staging folder or a cache: one line each.
+_FOLDER_FAULTS = (errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EACCES, errno.EPERM)
 
 
 def _count(number: int, noun: str) -> str:
@@ -252,11 +254,13 @@ class SiteBuild(Pelican):
         logging.getLogger().addHandler(counter)
         try:
             site = self._run_stages(write=not check_only, state=state)
-        except BaseException:
+        except BaseException as error:
             vanished = not os.path.isdir(staging)
             shutil.rmtree(staging, ignore_errors=True)
             if vanished:  # what failed was writing into it: say that, not the traceback
                 raise OutputFault(fault_message(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), staging), final)) from None
+            if isinstance(error, OSError) and error.errno in _FOLDER_FAULTS:  # a full disk, a read-only cache
+                raise OutputFault(fault_message(error, final)) from None
             raise
         finally:
             logging.getLogger().removeHandler(counter)
