@@ -292,3 +292,14 @@ def test_a_read_only_part_of_the_output(built, tmp_path):
     finally:
         for step in undo:
             step()
+
+
+def test_an_output_folder_that_is_a_mount_point(built, tmp_path):
+    """A folder something is mounted on cannot be renamed: the swap fails, and says why."""
+    content, output, cache = built
+    if subprocess.run(["mount", "--bind", str(output), str(output)], capture_output=True).returncode != 0:
+        pytest.skip("cannot bind-mount here")
+    try:
+        _fails_in_one_line(built, tmp_path, "output: error: cannot be replaced (a mount point")
+    finally:
+        _unmount_below(tmp_path)
