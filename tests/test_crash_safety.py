@@ -303,3 +303,18 @@ def test_an_output_folder_that_is_a_mount_point(built, tmp_path):
         _fails_in_one_line(built, tmp_path, "output: error: cannot be replaced (a mount point")
     finally:
         _unmount_below(tmp_path)
+
+
+def test_an_output_that_is_a_symbolic_link_stays_one(references, tmp_path):
+    before, old, new = references
+    content, real, output, cache = tmp_path / "content", tmp_path / "real" / "site", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(before, content)
+    real.mkdir(parents=True)
+    output.symlink_to(real)
+    for digest in (old, new):
+        if digest is new:
+            _edit(content)
+        result = _build(content, output, cache)
+        assert result.returncode == 0, result.text
+        assert output.is_symlink() and tree_digest(real) == digest
+    assert not _litter(tmp_path) and not _litter(real.parent)
