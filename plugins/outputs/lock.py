@@ -91,8 +91,11 @@ class BuildLock:
                 ) from None
             print(f"waiting for {holder} to end ({self.path})", file=sys.stderr, flush=True)
             fcntl.flock(descriptor, fcntl.LOCK_EX)
-        os.ftruncate(descriptor, 0)
-        os.pwrite(descriptor, f"{os.getpid()} {time.time():.0f}\n".encode(), 0)
+        try:  # who holds it, for the message of a build that finds it taken
+            os.ftruncate(descriptor, 0)
+            os.pwrite(descriptor, f"{os.getpid()} {time.time():.0f}\n".encode(), 0)
+        except OSError:  # a full disk: the build says so itself when it writes
+            pass
         self.descriptor = descriptor
         _held.append(descriptor)
         return self

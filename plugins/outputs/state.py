@@ -410,7 +410,7 @@ class OutputState:
             fault_point("commit:swap", tree)
             swap(tree, self.final)
         except OSError as error:
-            self._discard(tree)
+            self._discard()
             if tree == self.spare and isinstance(error.filename, str) and error.filename.startswith(tree + os.sep):
                 error.filename = self.final + error.filename[len(tree):]  # the same file, as it is in output/
             raise OutputFault(fault_message(error, self.final)) from None
@@ -506,7 +506,7 @@ class OutputState:
         except OSError:
             pass
 
-    def _discard(self, tree: str | None) -> None:
+    def _discard(self) -> None:
         """After a commit that failed: no staging folder, no manifest of a site that is not there."""
         remove_tree(self.staging)
         if self.next_manifest_path and os.path.exists(self.next_manifest_path):
