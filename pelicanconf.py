@@ -116,6 +116,9 @@ PRESS_PER_PAGE = 10
 HOME_LATEST = 5
 FEED_ITEMS = 20  # newest releases in each language's Atom feed
 CALENDAR_DOMAIN = "smartlab.gov.hk"  # the right-hand side of calendar event UIDs: keep it stable
+# The main navigation: the sections content types declare (their names), in this order, after Home;
+# a content type with a section must be listed here (the build says so), then NAV_PAGES.
+NAV_SECTIONS = ["press", "forums", "galleries"]
 NAV_PAGES = ["about"]  # standing pages in the main navigation, after the sections
 FOOTER_PAGES = ["important-notices", "privacy-policy", "accessibility", "contact"]
 

@@ -154,27 +154,44 @@ def test_forums_have_an_atom_feed_per_language_linked_from_every_page(fixture_si
     assert heads == ["/tc/press/feed.xml", "/tc/forums/feed.xml"]
 
 
-def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
+def _calendar_site(tmp_path):
     import datetime as dt
     from types import SimpleNamespace
 
-    import forums.calendar as calendar_module
     from contract.model import Language
 
     hk = dt.timezone(dt.timedelta(hours=8))
-    site = SimpleNamespace(settings={"CALENDAR_DOMAIN": "lab.example", "SITEURL": "https://lab.example", "CACHE_CONTENT": True,
-                                     "CACHE_PATH": str(tmp_path)})
+    settings = {"CALENDAR_DOMAIN": "lab.example", "SITEURL": "https://lab.example", "CACHE_CONTENT": True, "CACHE_PATH": str(tmp_path)}
     lang = Language("en", "en_HK", "en", "English", "English", "en_HK", "Lab", "(English only)")
-    forum = SimpleNamespace(key="forums/forum-a", url="en/forums/forum-a/", title="Forum A", revised=dt.datetime(2025, 8, 1, tzinfo=hk),
-                            date=dt.datetime(2025, 7, 30, 14, 30, tzinfo=hk), fields={"venue": "Science Park"})
+
+    def event(key, title, **fields):
+        return SimpleNamespace(key=key, url=f"en/{key}/", title=title, revised=dt.datetime(2025, 8, 1, tzinfo=hk),
+                               date=dt.datetime(2025, 7, 30, 14, 30, tzinfo=hk), fields=fields)
+
+    return SimpleNamespace(settings=settings), lang, event
+
+
+def _count_made(monkeypatch):
+    import forums.calendar as calendar_module
+
     made = []
     real = calendar_module.calendar_bytes
-    monkeypatch.setattr(calendar_module, "calendar_bytes", lambda *args, **kwargs: made.append(args[1][0].title) or real(*args, **kwargs))
+    monkeypatch.setattr(calendar_module, "calendar_bytes", lambda calendar: made.append(calendar.events[0].summary) or real(calendar))
+    return made
+
+
+def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
+    import forums.calendar as calendar_module
+    from contract.cache import save_build_caches
+
+    site, lang, event = _calendar_site(tmp_path)
+    forum = event("forums/forum-a", "Forum A", venue="Science Park")
+    made = _count_made(monkeypatch)
 
     def build():
-        calendars = calendar_module.Calendars(site.settings)
-        data = calendars(site, [forum], lang)
-        calendars.save()
+        context = dict(site.settings)  # one build's context
+        data = calendar_module.Calendars(context)(site, [forum], lang)
+        save_build_caches(context)
         return data
 
     first = build()
@@ -185,3 +202,46 @@ def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path,
     monkeypatch.setattr(calendar_module, "_zone_data", lambda tzid: b"another version of the zone")
     build()
     assert len(made) == 3  # new time zone data: made again
+
+
+def test_a_calendar_key_is_exactly_what_the_file_shows(tmp_path):
+    """The key is the values the file is written from: any field the calendar writes changes it, a field it does not write does not."""
+    import dataclasses
+
+    import forums.calendar as calendar_module
+
+    site, lang, event = _calendar_site(tmp_path)
+    forum = event("forums/forum-a", "Forum A", venue="Science Park", theme="AI", summary="One line.")
+    made = calendar_module.made_of(site, [forum], lang)
+    written = calendar_module.calendar_bytes(made).decode()
+    for field in dataclasses.fields(calendar_module.Event):  # every value the key holds is in the file
+        value = getattr(made.events[0], field.name)
+        if isinstance(value, str):
+            assert value.replace("\n", "\\n") in written.replace("\r\n ", ""), field.name
+    forum.fields["participants"] = 230  # not in the calendar: same key
+    assert calendar_module.made_of(site, [forum], lang) == made
+    forum.fields["summary"] = "Another line."
+    assert calendar_module.made_of(site, [forum], lang) != made
+
+
+def test_owners_of_the_calendar_cache_keep_each_others_entries_and_unused_ones_are_dropped(tmp_path, monkeypatch):
+    """Forums and a second content type share .cache/calendars.pickle: neither evicts the other's calendars."""
+    import forums.calendar as calendar_module
+    from contract.cache import save_build_caches
+
+    site, lang, event = _calendar_site(tmp_path)
+    forum, workshop = event("forums/forum-a", "Forum A"), event("workshops/w-1", "Workshop 1")
+    made = _count_made(monkeypatch)
+
+    def build(*items):
+        context = dict(site.settings)
+        for item in items:  # each owner makes its own Calendars, as each content type does
+            calendar_module.Calendars(context)(site, [item], lang)
+        save_build_caches(context)
+
+    build(forum, workshop)
+    build(forum, workshop)
+    assert made == ["Forum A", "Workshop 1"]  # the second build took both from the cache
+    build(forum)  # the workshop is gone: its calendar is no longer kept
+    build(forum, workshop)
+    assert made == ["Forum A", "Workshop 1", "Workshop 1"]

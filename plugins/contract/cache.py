@@ -174,6 +174,35 @@ class KeyedCache:
         )
 
 
+BUILD_CACHES = "_build_caches"  # in the build's context: name -> the KeyedCache its owners share
+
+
+def build_cache(context, name: str, fingerprint: str) -> KeyedCache:
+    """The build's one cache ``name`` (``<CACHE_PATH>/<name>.pickle`` when content is cached), shared
+    by every owner that asks for it in this build (the forums' calendars and any other type's).
+
+    Owners only read and fill it; the pipeline saves it once every owner has planned
+    (:func:`save_build_caches`), with exactly the entries some owner used in this build: one owner
+    never evicts another's, and entries no build uses any more are dropped.  ``fingerprint`` names
+    what every value depends on besides its key (the code that makes it); owners of one cache must
+    give the same.
+    """
+    caches = context.setdefault(BUILD_CACHES, {})
+    cache = caches.get(name)
+    if cache is None:
+        path = os.path.join(context["CACHE_PATH"], f"{name}.pickle") if context.get("CACHE_CONTENT") else None
+        cache = caches[name] = KeyedCache(path, fingerprint)
+    elif cache.fingerprint != f"{CACHE_VERSION}:{fingerprint}":
+        raise ValueError(f"the cache {name!r} is asked for with two fingerprints: its owners must make its values with the same code")
+    return cache
+
+
+def save_build_caches(context) -> None:
+    """Save every cache :func:`build_cache` gave out in this build (after planning, once)."""
+    for cache in context.get(BUILD_CACHES, {}).values():
+        cache.save()
+
+
 TEMPLATES_DIR = "templates"  # <CACHE_PATH>/templates/<use>-<environment signature>/: compiled templates
 
 

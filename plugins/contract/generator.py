@@ -22,7 +22,7 @@ from pelican.generators import Generator, StaticGenerator
 
 from .cache import KeyedCache, read_bytes
 from .files import ContentFiles
-from .model import Item, Site
+from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError
 from .references import References, addresses, reference_line
 from . import reader as reader_module
@@ -129,10 +129,60 @@ def _ignore_pattern(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(fnmatch.translate(os.path.normcase(pattern)) for pattern in patterns) or r"(?!)")
 
 
-class SourceGenerator(Generator):
+class PageBuilder(Generator):
+    """A generator the planner asks for pages: every hook the plan stage calls, with its default.
+
+    The planner (``i18n.render.SiteRenderer.plan``) calls these on every generator that is a
+    ``PageBuilder``, and nothing else: a content type (:class:`SourceGenerator`) and the
+    generators of site-wide pages (``seo``, ``redirects``, ``search``) override what they need.
+    Order of the calls: ``resolve`` of every builder, then ``build_pages`` of every content type,
+    then of the other builders (which may read the pages planned before them), then the navigation
+    (``section``), ``home_blocks`` and ``sitemap_links``.
+    """
+
+    # The main navigation's entry for this builder's pages, or None: a contract.model.Section. Its
+    # place among the sections is its name's in the setting NAV_SECTIONS (checked at the plan).
+    section = None
+
+    def resolve(self, site: Site) -> None:
+        """Cross-references between content types (a release's ``Forum``), before any page is planned.
+
+        Reads and annotates the model (``Item.links``); problems go to ``site.log``.  Default: nothing.
+        """
+
+    def build_pages(self, site: Site, catalogs) -> list[OutputPage]:
+        """The output pages of every language (item pages, lists, feeds, calendars).
+
+        ``catalogs`` (``i18n.Catalogs``) translates interface text: ``catalogs.translator(lang)``.
+        Default: none.
+        """
+        return []
+
+    def home_blocks(self, site: Site, lang: str, tr) -> list[dict]:
+        """Blocks of the home page of language ``lang`` (``tr``: its translator).
+
+        Each a dict: ``order`` (smaller first, 50 when missing), ``title``, ``entries``
+        (``i18n.Entry``), ``more`` (``(text, url)``), optionally ``modifier``.  Default: none.
+        """
+        return []
+
+    def sitemap_links(self, site: Site, lang: str, tr) -> list[tuple[str, str]]:
+        """Extra ``(title, url)`` links of the HTML sitemap of ``lang`` (year archives, say).  Default: none."""
+        return []
+
+
+class SourceGenerator(PageBuilder):
+    """A content type: the sources of one folder, read into items of one kind, and their pages.
+
+    Declares ``kind``, ``folder``, ``schema`` and ``page_kind``; defines ``locate`` and ``url``, and
+    ``build_pages`` (:class:`PageBuilder`), optionally ``check``, ``resolve``, ``home_blocks``,
+    ``sitemap_links`` and ``section``.
+    """
+
     kind = ""  # "press"
     folder = ""  # below content/: "press"
     schema = None  # a contract.fields.Schema
+    page_kind = PageKind()  # what its item pages are for link previews and search engines (og:type, …)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -124,13 +124,25 @@ class OutputPage:
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url
 
 
-@dataclass
+@dataclass(frozen=True)
 class Section:
-    """A top-level section in the main navigation."""
+    """A top-level section in the main navigation, declared by a content type (``section``).
 
-    order: int
+    Sections are shown in the order of the setting ``NAV_SECTIONS``, which lists their names.
+    """
+
+    name: str  # as NAV_SECTIONS lists it: "press"
     key: str  # the key of its first page: "press:list:1"
     title: str  # a msgid, translated by the theme
+
+
+@dataclass(frozen=True)
+class PageKind:
+    """What the item pages of a content type are, for link previews and search engines
+    (theme/templates/partials/seo_meta.html reads it as ``page_kind``)."""
+
+    og_type: str = "website"  # Open Graph og:type: "article" for dated news and events
+    news_article: bool = False  # article:published_time/modified_time and schema.org NewsArticle data
 
 
 class Site:
@@ -142,7 +154,6 @@ class Site:
         self.log = ProblemLog()
         self.items: list[Item] = []
         self.groups: dict[str, Group] = {}
-        self.sections: list[Section] = []
         self.pages: list[OutputPage] = []
         self.claimed: set[str] = set()  # source paths some content type took
         self.build_date = build_date()

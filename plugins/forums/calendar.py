@@ -6,18 +6,20 @@ matching VTIMEZONE.
 
 A rebuild takes each calendar from ``.cache/calendars.pickle`` when what it is
 made of is unchanged (:class:`Calendars`), and imports icalendar only when a
-calendar has to be made.
+calendar has to be made.  Any content type with dated items may use it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 import os
 import zoneinfo
+from dataclasses import dataclass
 from importlib import metadata
 
-from contract.cache import KeyedCache
+from contract.cache import build_cache
 
 TZID = "Asia/Hong_Kong"
 
@@ -45,16 +47,18 @@ def _zone_data(tzid: str) -> bytes:
 
 
 class Calendars:
-    """``calendar_bytes`` remembered by what each calendar is made of.
+    """Calendar files, each remembered by exactly what it is made of.
 
-    The key is every value :func:`calendar_bytes` reads (the items' fields it writes, their
-    addresses, the language, the name, the settings it uses); the cache's fingerprint is this
-    module's code, the icalendar version and the time zone's data, so a change to any of them
-    makes every calendar again.  Kept in ``CACHE_PATH``/calendars.pickle when content is cached.
+    :func:`made_of` gathers every value a calendar shows (:class:`Event` for each item);
+    :func:`calendar_bytes` writes the file from those values alone, so the key (their ``repr``)
+    cannot leave out a value the file carries.  The cache's fingerprint is this module's code, the
+    icalendar version and the time zone's data, so a change to any of them makes every calendar
+    again.  The cache is the build's shared ``calendars`` cache (``contract.cache.build_cache``,
+    ``CACHE_PATH``/calendars.pickle when content is cached): any content type may make calendars
+    through it, and the pipeline saves it once, after planning, with what every owner used.
     """
 
-    def __init__(self, settings):
-        path = os.path.join(settings["CACHE_PATH"], "calendars.pickle") if settings.get("CACHE_CONTENT") else None
+    def __init__(self, context):
         with open(__file__, "rb") as handle:
             code = hashlib.sha256(handle.read()).hexdigest()
         try:
@@ -62,51 +66,79 @@ class Calendars:
         except metadata.PackageNotFoundError:
             version = "-"
         zone = hashlib.sha256(_zone_data(TZID)).hexdigest()
-        self._cache = KeyedCache(path, f"calendars:{code}:{version}:{zone}")
+        self._cache = build_cache(context, "calendars", f"calendars:{code}:{version}:{zone}")
 
     def __call__(self, site, items, lang, name: str | None = None) -> bytes:
-        made_of = (
-            site.settings["CALENDAR_DOMAIN"], site.settings["SITEURL"], lang.code, name,
-            [
-                (item.key, item.url, item.title, item.revised, item.date,
-                 *(item.fields.get(field) for field in ("end", "venue", "theme", "summary")))
-                for item in items
-            ],
-        )
-        return self._cache.get(repr(made_of).encode("utf-8"), lambda: calendar_bytes(site, items, lang, name))
-
-    def save(self) -> None:
-        self._cache.save()
+        made = made_of(site, items, lang, name)
+        return self._cache.get(repr(made).encode("utf-8"), lambda: calendar_bytes(made))
 
 
-def _absolute(site, url: str) -> str:
+@dataclass(frozen=True)
+class Event:
+    """One VEVENT, as written: every value it shows."""
+
+    uid: str
+    stamp: dt.datetime  # DTSTAMP: the item's last revision, never the clock
+    start: dt.datetime
+    end: dt.datetime | None
+    summary: str
+    location: str | None
+    description: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """One calendar file, as written: every value it shows."""
+
+    prodid: str
+    name: str | None  # X-WR-CALNAME, for a series
+    events: tuple[Event, ...]
+
+
+def made_of(site, items, lang, name: str | None = None) -> Calendar:
+    """What the calendar of ``items`` in ``lang`` shows (``name``: the series' name, for a series)."""
+    domain = site.settings["CALENDAR_DOMAIN"]
     siteurl = site.settings["SITEURL"].rstrip("/")
-    return f"{siteurl}/{url}"
+    events = []
+    for item in items:
+        description = [item.fields[k] for k in ("theme", "summary") if item.fields.get(k)]
+        events.append(Event(
+            uid=f"{item.key.replace('/', '-')}@{domain}",
+            stamp=item.revised,
+            start=item.date,
+            end=item.fields.get("end"),
+            summary=item.title,
+            location=item.fields.get("venue"),
+            description="\n".join(description) or None,
+            url=f"{siteurl}/{item.url}",
+        ))
+    return Calendar(prodid=f"-//{domain}//Smart Lab site//{lang.code.upper()}", name=name, events=tuple(events))
 
 
-def calendar_bytes(site, items, lang, name: str | None = None) -> bytes:
-    from icalendar import Calendar, Event
+def calendar_bytes(made: Calendar) -> bytes:
+    """The iCalendar file of ``made``, from its values alone."""
+    from icalendar import Calendar as ICalendar, Event as IEvent
 
-    calendar = Calendar()
-    calendar.add("prodid", f"-//{site.settings['CALENDAR_DOMAIN']}//Smart Lab site//{lang.code.upper()}")
+    calendar = ICalendar()
+    calendar.add("prodid", made.prodid)
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
-    if name:
-        calendar.add("x-wr-calname", name)
+    if made.name:
+        calendar.add("x-wr-calname", made.name)
     calendar.add_component(_vtimezone(TZID))
-    for item in items:
-        event = Event()
-        event.add("uid", f"{item.key.replace('/', '-')}@{site.settings['CALENDAR_DOMAIN']}")
-        event.add("dtstamp", item.revised)
-        event.add("dtstart", item.date)
-        if item.fields.get("end"):
-            event.add("dtend", item.fields["end"])
-        event.add("summary", item.title)
-        if item.fields.get("venue"):
-            event.add("location", item.fields["venue"])
-        description = [item.fields[k] for k in ("theme", "summary") if item.fields.get(k)]
-        if description:
-            event.add("description", "\n".join(description))
-        event.add("url", _absolute(site, item.url))
+    for one in made.events:
+        event = IEvent()
+        event.add("uid", one.uid)
+        event.add("dtstamp", one.stamp)
+        event.add("dtstart", one.start)
+        if one.end:
+            event.add("dtend", one.end)
+        event.add("summary", one.summary)
+        if one.location:
+            event.add("location", one.location)
+        if one.description:
+            event.add("description", one.description)
+        event.add("url", one.url)
         calendar.add_component(event)
     return calendar.to_ical()

@@ -4,7 +4,7 @@ from collections import defaultdict
 
 import re
 
-from contract import CommaList, DateTime, Field, Name, OutputPage, Schema, Section, SourceGenerator, Text, Url, WholeNumber
+from contract import CommaList, DateTime, Field, Name, OutputPage, PageKind, Schema, Section, SourceGenerator, Text, Url, WholeNumber
 from contract.fields import FieldError
 from i18n import listing
 
@@ -65,10 +65,8 @@ class ForumsGenerator(SourceGenerator):
     kind = "forum"
     folder = "forums"
     schema = SCHEMA
-
-    def generate_context(self):
-        super().generate_context()
-        self.site.sections.append(Section(order=20, key=LIST_KEY, title="Forums"))
+    page_kind = PageKind(og_type="article")
+    section = Section("forums", key=LIST_KEY, title="Forums")
 
     def locate(self, rel_dir, name, shown):
         if rel_dir != "forums":
@@ -158,7 +156,7 @@ class ForumsGenerator(SourceGenerator):
         return None
 
     def build_pages(self, site, catalogs):
-        calendars = Calendars(self.settings)  # from the cache when unchanged
+        calendars = Calendars(self.context)  # from the build's calendar cache when unchanged
         upcoming, past = self.split(site)
         upcoming_keys = {g.key for g in upcoming}
         totals = self.totals(site, past)
@@ -249,7 +247,6 @@ class ForumsGenerator(SourceGenerator):
                     body=calendars(site, in_lang, lang, name=f"{lang.sitename}: {tr('Forums')}"),
                 )
             )
-        calendars.save()
         return pages
 
     def home_blocks(self, site, lang, tr):

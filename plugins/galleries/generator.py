@@ -39,10 +39,7 @@ class GalleriesGenerator(SourceGenerator):
     folder = "galleries"
     photos_by_name = True  # its text lists its photos by file name: checked in resolve
     schema = SCHEMA
-
-    def generate_context(self):
-        super().generate_context()
-        self.site.sections.append(Section(order=30, key=LIST_KEY, title="Photo galleries"))
+    section = Section("galleries", key=LIST_KEY, title="Photo galleries")
 
     def locate(self, rel_dir, name, shown):
         parts = rel_dir.split("/")

@@ -20,10 +20,11 @@ from blinker import signal
 from jinja2 import pass_context
 from pelican.generators import Generator
 
-from contract.cache import keep_compiled_templates
+from contract.cache import keep_compiled_templates, save_build_caches
 from contract.fingerprint import Fingerprinter, Unfingerprintable
+from contract.generator import PageBuilder, SourceGenerator
 from contract.workers import map_forked
-from contract.model import OutputPage, Site
+from contract.model import OutputPage, PageKind, Section, Site
 
 from .catalogs import Catalogs
 from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
@@ -63,12 +64,16 @@ class SiteRenderer(Generator):
     # -- stage 1: the pages of every language --------------------------------
     def plan(self, generators) -> None:
         site = self.site
-        for generator in generators:  # cross-references between content types, before any page
-            if hasattr(generator, "resolve"):
-                generator.resolve(site)
-        builders = [g for g in generators if hasattr(g, "build_pages")]
+        # Content types first (in the order of PLUGINS), then the builders of site-wide pages, which
+        # may read what the content types planned (redirects check their addresses against it).
+        builders = sorted((g for g in generators if isinstance(g, PageBuilder)), key=lambda g: not isinstance(g, SourceGenerator))
+        self.page_kinds = {g.kind: g.page_kind for g in builders if isinstance(g, SourceGenerator)}
+        for builder in builders:  # cross-references between content types, before any page
+            builder.resolve(site)
         for builder in builders:
             site.pages.extend(builder.build_pages(site, self.catalogs))
+        save_build_caches(self.context)  # the caches the builders shared (calendars), once all have planned
+        self.sections = self._sections(builders)
         self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
         self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
         # Every page shows the build's year: the first build of the next year changes them all.
@@ -83,6 +88,25 @@ class SiteRenderer(Generator):
         for page in site.pages:
             if page.template == "atom.xml" and page.lang:
                 self.feeds.setdefault(page.lang, []).append(page)
+
+    def _sections(self, builders) -> list[Section]:
+        """The sections builders declare, in the order of the setting NAV_SECTIONS; one not listed there,
+        or a name listed that no builder declares, is an error naming the setting and the fix."""
+        declared = {b.section.name: b.section for b in builders if b.section is not None}
+        order = list(self.settings.get("NAV_SECTIONS", ()))
+        for name in declared:
+            if name not in order:
+                self.site.log.error(
+                    "pelicanconf.py", f"the section '{name}' is not in NAV_SECTIONS, so the navigation has no place for it.",
+                    field="NAV_SECTIONS", fix=f"add '{name}' to NAV_SECTIONS where it should appear (now {order}).",
+                )
+        for name in order:
+            if name not in declared:
+                self.site.log.error(
+                    "pelicanconf.py", f"'{name}' names no section of this site (they are {', '.join(declared) or 'none'}).",
+                    field="NAV_SECTIONS", fix=f"remove '{name}' from NAV_SECTIONS, or add the plugin that declares it to PLUGINS.",
+                )
+        return [declared[name] for name in order if name in declared]
 
     def _page_for(self, key: str, lang: str) -> OutputPage | None:
         for page in self.site.pages:
@@ -100,7 +124,7 @@ class SiteRenderer(Generator):
     def _nav(self, lang: str) -> list[NavLink]:
         tr = self.catalogs.translator(lang)
         links = [NavLink(HOME_KEY, tr("Home"), f"{lang}/")]
-        for section in sorted(self.site.sections, key=lambda s: s.order):
+        for section in self.sections:
             page = self._page_for(section.key, lang)
             if page is not None:
                 links.append(NavLink(section.key, tr(section.title), page.url))
@@ -127,7 +151,7 @@ class SiteRenderer(Generator):
         ]
         for lang in site.languages:
             tr = self.catalogs.translator(lang.code)
-            blocks = [block for builder in builders if hasattr(builder, "home_blocks") for block in builder.home_blocks(site, lang.code, tr)]
+            blocks = [block for builder in builders for block in builder.home_blocks(site, lang.code, tr)]
             blocks.sort(key=lambda block: block.get("order", 50))
             pages.append(
                 OutputPage(
@@ -152,7 +176,7 @@ class SiteRenderer(Generator):
                     template="sitemap.html",
                     title=tr("Sitemap"),
                     data={"sections": self.nav[lang.code], "standing": standing,
-                          "extra": [link for b in builders if hasattr(b, "sitemap_links") for link in b.sitemap_links(site, lang.code, tr)]},
+                          "extra": [link for b in builders for link in b.sitemap_links(site, lang.code, tr)]},
                     revised=everything,
                 )
             )
@@ -219,6 +243,8 @@ class SiteRenderer(Generator):
             "links": self.links.get(page.url, {}),
             # never in the future: an upcoming forum's Date is not a revision
             "revised": min(page.revised or self.site.build_date, self.site.build_date),
+            # what the page is for link previews (og:type, …): its item's content type declares it
+            "page_kind": self.page_kinds.get(page.item.kind, PageKind()) if page.item is not None else PageKind(),
         }
 
     def render(self, page: OutputPage) -> str:

@@ -48,6 +48,7 @@ from contract.model import Site, build_date
 from contract.problems import ERROR, Problem, ProblemLog
 
 from .lock import BuildBusy, BuildLock, LockUnavailable, lock_path
+from .order import plugin_order_problem
 from .state import LastBuild, OutputFault, OutputState, code_fingerprint, fault_message, tree_stats
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
@@ -201,6 +202,12 @@ class SiteBuild(Pelican):
     def _run(self):
         """The build, holding the build lock (``outputs.lock``) from start to end; a fault of the output
         folder, or another build holding the lock, is one line and a non-zero exit."""
+        misordered = plugin_order_problem(self.settings.get("PLUGINS"), signals.get_generators.send(self))
+        if misordered:  # checked before anything is touched: a wrong order would build a wrong site
+            print(misordered, file=sys.stderr)
+            if self.settings.get("STRICT_BUILD", True):
+                raise SystemExit(1)
+            return
         final = os.path.abspath(self.settings["OUTPUT_PATH"])
         if os.path.islink(final) and os.path.isdir(final):
             final = os.path.realpath(final)  # output/ links elsewhere: the site is swapped in there

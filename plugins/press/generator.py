@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from contract import CommaList, DateTime, Name, OutputPage, Schema, Section, SourceGenerator, Text
+from contract import CommaList, DateTime, Name, OutputPage, PageKind, Schema, Section, SourceGenerator, Text
 from i18n import listing
 
 YEAR_RE = re.compile(r"^press/(\d{4})$")
@@ -39,10 +39,8 @@ class PressGenerator(SourceGenerator):
     kind = "press"
     folder = "press"
     schema = SCHEMA
-
-    def generate_context(self):
-        super().generate_context()
-        self.site.sections.append(Section(order=10, key=f"{LIST_KEY}:1", title="Press releases"))
+    page_kind = PageKind(og_type="article", news_article=True)
+    section = Section("press", key=f"{LIST_KEY}:1", title="Press releases")
 
     def locate(self, rel_dir, name, shown):
         match = YEAR_RE.match(rel_dir)

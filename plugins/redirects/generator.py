@@ -15,8 +15,8 @@ from html import escape
 from urllib.parse import quote, unquote
 
 from jinja2 import TemplateError
-from pelican.generators import Generator
 
+from contract.generator import PageBuilder
 from contract.model import Item, OutputPage, Site
 
 FIELD = "Aliases"
@@ -121,7 +121,7 @@ def redirect_page(head_meta: str, html_lang: str, title: str, target: str, icon:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
-class RedirectPages(Generator):
+class RedirectPages(PageBuilder):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = Site.of(self.context)

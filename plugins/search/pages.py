@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import weakref
 
-from pelican.generators import Generator
-
+from contract.generator import PageBuilder
 from contract.model import OutputPage, Site
 
 SEARCH_KEY = "search"
@@ -19,7 +18,7 @@ def search_url(lang: str) -> str:
     return f"{lang}/{SEARCH_KEY}/"
 
 
-class SearchPages(Generator):
+class SearchPages(PageBuilder):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = Site.of(self.context)

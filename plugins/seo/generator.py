@@ -14,8 +14,7 @@ from __future__ import annotations
 
 import os
 
-from pelican.generators import Generator
-
+from contract.generator import PageBuilder
 from contract.model import OutputPage, Site
 
 from . import sitemaps
@@ -40,7 +39,7 @@ class PageFinder:
         return [(page.key, page.lang, page.url, page.title) for page in self.site.pages]
 
 
-class SeoGenerator(Generator):
+class SeoGenerator(PageBuilder):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.site = Site.of(self.context)

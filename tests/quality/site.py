@@ -25,7 +25,10 @@ class PageType:
     screenshot: photographed at 320 px and 1280 px in every language;
     lighthouse: audited by Lighthouse (in the default language only: it is slow);
     chrome: carries the site's header (skip link, switcher, text size, navigation);
-    the root language chooser is the one page without it.
+    the root language chooser is the one page without it;
+    sources: a folder of the content: the page is of this type only when the pattern's ``name``
+    group is the name of a source there (a standing page is one of content/pages/, so that a new
+    list page at /<lang>/<something>/ is reported as of no type rather than taken for one).
     """
 
     name: str
@@ -33,6 +36,7 @@ class PageType:
     screenshot: bool = False
     lighthouse: bool = False
     chrome: bool = True
+    sources: str | None = None
 
     @functools.cached_property
     def regex(self) -> re.Pattern:
@@ -55,7 +59,7 @@ PAGE_TYPES = [
     PageType("gallery-list", r"/{lang}/galleries/"),
     PageType("gallery", r"/{lang}/galleries/[^/]+/", screenshot=True),
     PageType("search", r"/{lang}/search/"),
-    PageType("standing", r"/{lang}/[^/]+/", screenshot=True),
+    PageType("standing", r"/{lang}/(?P<name>[^/]+)/", screenshot=True, sources="pages"),
 ]
 
 
@@ -66,10 +70,19 @@ REDIRECT = PageType("redirect", r"(?!)", chrome=False)
 REFRESH = re.compile(rb"<meta\s+http-equiv=\"refresh\"", re.IGNORECASE)
 
 
-def page_type(path: str) -> tuple[PageType | None, str | None]:
+@functools.lru_cache(maxsize=None)
+def source_names(content: Path | None, folder: str) -> frozenset[str]:
+    """The names of the sources in ``content``/``folder`` ("about" for about.en.md), none without ``content``."""
+    if content is None or not (content / folder).is_dir():
+        return frozenset()
+    return frozenset(file.name.split(".", 1)[0] for file in (content / folder).glob("*.md"))
+
+
+def page_type(path: str, content: Path | None = ROOT / "content") -> tuple[PageType | None, str | None]:
+    """The type of the page at ``path`` of a site built from ``content``, and its language."""
     for kind in PAGE_TYPES:
         match = kind.regex.match(path)
-        if match:
+        if match and (kind.sources is None or match.group("name") in source_names(content, kind.sources)):
             return kind, match.groupdict().get("lang")
     return None, None
 
@@ -94,8 +107,9 @@ class SitePage:
 class Site:
     """An output folder: its HTML pages and the files that links may point to."""
 
-    def __init__(self, root: Path | str, site_url: str = ""):
+    def __init__(self, root: Path | str, site_url: str = "", content: Path | None = ROOT / "content"):
         self.root = Path(root).resolve()
+        self.content = content  # what the site was built from: its standing pages are content/pages/
         # A site built with an absolute SITEURL links to itself with it: such links are internal.
         self.site_url = site_url.rstrip("/")
         self.pages = [self._page(file) for file in sorted(self.root.rglob("*.html"))]
@@ -106,7 +120,7 @@ class Site:
         path = "/" + (relative[: -len("index.html")] if file.name == "index.html" else relative)
         if REFRESH.search(file.read_bytes()[:4096]):
             return SitePage(path, file, REDIRECT, None)
-        kind, lang = page_type(path)
+        kind, lang = page_type(path, self.content)
         return SitePage(path, file, kind, lang)
 
     def page(self, path: str) -> SitePage | None:
