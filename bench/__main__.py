@@ -32,9 +32,10 @@ import tempfile
 import time
 from importlib import metadata
 
-from . import core, corpus as corpus_module, profiling, report, runner
+from . import core, corpus as corpus_module, devserver, profiling, report, runner
 
 DEFAULT_SIZES = "100,1000,5000"
+DEVSERVER_SIZES = "100,1000"
 
 
 def parse_args(argv=None):
@@ -63,6 +64,14 @@ def parse_args(argv=None):
     )
     parser.add_argument("--no-core", action="store_true", help="skip the core Pelican baseline")
     parser.add_argument(
+        "--devserver-sizes",
+        default=DEVSERVER_SIZES,
+        help=f"numbers of releases at which the dev server's edit→served latency is measured "
+        f"(default {DEVSERVER_SIZES}; 5000 takes long on 2 cores; empty: not measured)",
+    )
+    parser.add_argument("--devserver-rounds", type=int, default=5, help="edits per language and size (default 5)")
+    parser.add_argument("--devserver-only", action="store_true", help="measure only the dev server's edit→served latency")
+    parser.add_argument(
         "--live",
         action="store_true",
         help="build with the working tree's plugins/, theme/ and pelicanconf.py as they are at each build, "
@@ -82,7 +91,13 @@ def parse_args(argv=None):
     if args.distinct_photos and not args.with_galleries:
         parser.error("--distinct-photos and --no-galleries contradict each other")
     if args.quick:
-        args.sizes, args.repeat = "100", 1
+        args.sizes, args.repeat, args.devserver_sizes, args.devserver_rounds = "100", 1, "100", 1
+    try:
+        args.devserver_list = sorted({int(s) for s in args.devserver_sizes.split(",") if s.strip()})
+    except ValueError:
+        parser.error(f"--devserver-sizes: expected numbers separated by commas, got {args.devserver_sizes!r}")
+    if args.devserver_rounds < 1:
+        parser.error("--devserver-rounds: at least 1")
     try:
         args.size_list = sorted({int(s) for s in args.sizes.split(",") if s.strip()})
     except ValueError:
@@ -309,14 +324,16 @@ def main(argv=None) -> int:
                 _write_json(args.json, {"machine": info, "profile": results})
             return 0
 
+        if args.devserver_only:
+            return _devserver(args, info, work, time.perf_counter())
         photo_set = None
         if args.with_galleries:
             from . import photos
 
             say("making the gallery photos (once)")
             photo_set = photos.make_set_apart(os.path.join(work, "photos"))
-        sizes = {}
         started = time.perf_counter()
+        sizes = {}
         for n in args.size_list:
             sizes[str(n)] = report.summarise_size(measure(n, args, work, photo_set))
         info["load_average_at_end"] = os.getloadavg()
@@ -333,6 +350,11 @@ def main(argv=None) -> int:
             warnings.append("the working tree changed during the run; every build used the copy taken at the start")
         for warning in warnings:
             print(f"WARNING  {warning}")
+        editor = None
+        if args.devserver_list:
+            editor = devserver.run_all(args.devserver_list, work, args.code_root, seed=args.seed, rounds=args.devserver_rounds, say=say, keep=args.keep)
+            print()
+            print(devserver.table(editor))
         say(f"benchmark took {time.perf_counter() - started:.0f} s of wall time")
         results = {
             "date": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
@@ -346,13 +368,17 @@ def main(argv=None) -> int:
             },
             "sizes": sizes,
             "targets": checks,
+            "devserver": editor,
         }
         if args.json:
             _write_json(args.json, results)
         if args.markdown:
             with open(args.markdown, "w", encoding="utf-8") as handle:
-                handle.write(table + "\n\n```\n" + goals + "\n```\n")
+                handle.write(table + "\n\n```\n" + goals + "\n```\n" + (f"\n{devserver.table(editor)}\n" if editor else ""))
         return 0
+    except devserver.Stuck as err:
+        say(f"benchmark stopped: {err}")
+        return 1
     except runner.BuildFailed as err:
         say(f"benchmark stopped: {err}")
         if args.with_galleries:
@@ -363,6 +389,19 @@ def main(argv=None) -> int:
             shutil.rmtree(work, ignore_errors=True)
         elif args.keep or not own_work:
             say(f"kept {work}")
+
+
+def _devserver(args, info: dict, work: str, started: float) -> int:
+    """``--devserver-only``: the dev server's edit→served latency, and nothing else."""
+    editor = devserver.run_all(args.devserver_list or [100], work, args.code_root, seed=args.seed, rounds=args.devserver_rounds, say=say, keep=args.keep)
+    print(devserver.table(editor))
+    say(f"benchmark took {time.perf_counter() - started:.0f} s of wall time")
+    if args.json:
+        _write_json(args.json, {"date": dt.datetime.now().astimezone().isoformat(timespec="seconds"), "machine": info, "devserver": editor})
+    if args.markdown:
+        with open(args.markdown, "w", encoding="utf-8") as handle:
+            handle.write(devserver.table(editor) + "\n")
+    return 0
 
 
 def _write_json(path: str, data) -> None:

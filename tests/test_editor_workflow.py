@@ -202,12 +202,12 @@ def test_a_future_release_waits_for_its_date_unless_previewing(content, tmp_path
 class DevServer:
     """tools/devserver.py on a free port, on a copy of the fixture site."""
 
-    def __init__(self, content: Path, work: Path):
+    def __init__(self, content: Path, work: Path, env: dict | None = None):
         self.output = work / "output"
         self.process = subprocess.Popen(
             [sys.executable, "-u", str(DEVSERVER), "--port", "0", "--content", str(content),
              "--output", str(self.output), "--cache", str(work / "cache")],
-            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
         )
         self.log: list[str] = []
         self.ready = threading.Event()

@@ -30,6 +30,12 @@ To keep a one-file edit under two seconds (about one on the sample site):
 * each build renders and writes only the pages the change affects, and
   indexes for search only the languages whose pages changed
   (plugins/outputs/state.py, as every build does);
+* a rebuild swaps its pages in with the last search index and announces the
+  reload first; the changed shards are indexed afterwards, in a thread that
+  holds the build lock and swaps ``output/pagefind`` in one more atomic step
+  (``SEARCH_IN_BACKGROUND``, plugins/search/later.py).  A search made
+  meanwhile uses the previous index; a save meanwhile abandons that indexing
+  (the next rebuild's covers both edits), so a reload never waits for it;
 * the ``VTIMEZONE`` of the forum calendars is derived once per process
   (plugins/forums/calendar.py), so rebuilds in this process reuse it.
 """
@@ -102,6 +108,7 @@ class Builder:
             "STRICT_BUILD": False,
             "EXIT_WITHOUT_TEARDOWN": False,  # it builds in this process again and again
             "PREVIEW": True,
+            "SEARCH_IN_BACKGROUND": True,  # a rebuild's pages are swapped in first, the index after (search.later)
         }
         if cache:
             self.overrides["CACHE_PATH"] = cache
@@ -109,6 +116,7 @@ class Builder:
         self.bytecode = MemoryBytecodeCache()
         self.builds = 0
         self.errors: list[str] = []  # what the last build printed about why it failed
+        self.later = None  # the search index of the last build, made after its pages (search.later)
 
     def _instance(self):
         from pelican.settings import read_settings
@@ -124,7 +132,11 @@ class Builder:
         return cls(settings)
 
     def build(self):
-        """Build once.  Returns whether the build succeeded and put its output in place."""
+        """Build once.  Returns whether the build succeeded and put its output in place.
+
+        Indexing for search that a last build left running is abandoned first (its lock given
+        back): this build indexes what changed since the index in the output folder."""
+        abandoned = self.stop_indexing()
         self.builds += 1
         pelican = None
         printed = _Tee(sys.stderr)
@@ -141,7 +153,26 @@ class Builder:
         finally:
             sys.stderr = printed.stream
         self.errors = [] if committed else failure_lines(printed.text())
+        self.later = getattr(pelican, "search_later", None) if committed else None
+        if self.later is None and abandoned is not None:
+            # this build left output/ as it was (failed, or found nothing changed): the abandoned
+            # indexing is done again (it checks that output/ is still the site it indexes)
+            self.later = abandoned.again()
         return committed
+
+    def start_indexing(self) -> None:
+        """Start the search indexing the last build left for after its reload, if any."""
+        if self.later is not None:
+            self.later.report = lambda line: print(f"devserver: {line}.", flush=True)
+            self.later.start()
+
+    def stop_indexing(self):
+        """Abandon the search indexing under way, if any; returns it when it had not finished."""
+        later, self.later = self.later, None
+        if later is None:
+            return None
+        later.cancel()
+        return later if later.abandoned else None
 
 
 class _Tee:
@@ -379,6 +410,7 @@ def main(argv=None) -> int:
             announcer.announce(builder.errors)
         # Served only now: pages opened during the first build (or a restart) wait for it, then show it.
         start(server)
+        builder.start_indexing()
         serving = True
         url = f"http://{args.host}:{server.server_address[1]}/"
         print(f"Serving {os.path.relpath(output)}/ on {url} (drafts and scheduled releases shown; Ctrl-C stops).", flush=True)
@@ -389,6 +421,7 @@ def main(argv=None) -> int:
                 changed |= changes.get_nowait()
             if any(path == settings_file or path.startswith(PLUGINS + os.sep) for path in changed):
                 print("devserver: the settings or a plugin changed: restarting.", flush=True)
+                builder.stop_indexing()
                 stop.set()
                 server.shutdown()
                 server.server_close()
@@ -399,12 +432,16 @@ def main(argv=None) -> int:
             announcer.announce(builder.errors)  # a failure too: the open pages reload and show why
             if swapped:
                 print(f"devserver: {names} changed; rebuilt in {time.perf_counter() - started:.2f} s, reloading.", flush=True)
+                builder.start_indexing()  # search follows the reload, and never delays it
             else:
                 print(f"devserver: {names} changed; the build failed, the last good site is still served "
                       "with the errors at the top of each page.", flush=True)
+                builder.start_indexing()  # the last good site's index, if a rebuild abandoned it
     except KeyboardInterrupt:
         print()
     finally:
+        if "builder" in locals():
+            builder.stop_indexing()
         stop.set()
         if serving:
             server.shutdown()

@@ -352,6 +352,8 @@ class OutputState:
         last = self.previous_build
         if not self.incremental or last is None or last.inputs != inputs:
             return False
+        if self.previous_extra.get("search_pending"):  # its pages are in, its search index not yet (search.later)
+            return False
         if build_date != last.build_date:
             if last.clock or build_date < last.build_date or (last.horizon is not None and build_date >= last.horizon):
                 return False

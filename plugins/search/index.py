@@ -70,6 +70,10 @@ def main_content(document: str) -> str | None:
     return match.group(1) if match else None
 
 
+class IndexingCancelled(Exception):
+    """The indexing was abandoned (``Indexing.cancelled``): Pagefind stopped, nothing reported."""
+
+
 class SearchIndex:
     """One Pagefind index: the languages whose ``<html lang>`` share a primary subtag (``zh``)."""
 
@@ -532,6 +536,7 @@ class Indexing:
         self._running: list[_Shard] = []
         self._temporary = tempfile.mkdtemp(prefix="search-")
         self.missing = False  # Pagefind is not installed
+        self.cancelled = None  # a function: True when the indexing is to be abandoned (search.later)
         self._failed: dict[str, BaseException] = {}  # shards whose Pagefind could not even start
 
     # -- as languages are written ------------------------------------------------------------
@@ -637,6 +642,8 @@ class Indexing:
             while self._running:
                 # ended, or out of time (its wait() then stops it with a TimeoutError)
                 finished = [shard for shard in self._running if shard.run.done() or shard.run.overdue()]
+                if self.cancelled is not None and self.cancelled():
+                    raise IndexingCancelled
                 if not finished:
                     waiting = next((shard for shard in self._queue if not shard.folder), None)
                     if waiting is not None:  # its documents are ready when a run ends
@@ -771,6 +778,8 @@ def index_language(renderer, lang: str) -> None:
     search = search_of_build(renderer.settings)
     if search is None or search.site.log.errors:
         return
+    if deferrable(renderer.settings, search.context.get("output_state")):
+        return  # indexed after the commit (search.later)
     if search.indexing is None:
         search.indexing = Indexing(search.site, renderer.output_path, renderer.settings, search.context.get("output_state"))
     search.indexing.written(lang)
@@ -786,6 +795,14 @@ def index_build(pelican) -> None:
         if indexing is not None:
             indexing.abandon()
         return
+    state = search.context.get("output_state")
+    if indexing is None and deferrable(pelican.settings, state):
+        keep_last_index(state)  # the pages first: the index follows (search.later)
+        pelican.search_later = LaterIndex(search.site, pelican.settings, state)
+        return
     if indexing is None:  # no language announced its pages
         indexing = Indexing(search.site, pelican.output_path, pelican.settings, search.context.get("output_state"))
     indexing.finish()
+
+
+from .later import LaterIndex, deferrable, keep_last_index  # noqa: E402 - it uses Indexing, above
