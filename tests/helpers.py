@@ -17,6 +17,12 @@ FIXTURE = ROOT / "tests" / "fixtures" / "site"
 # paging and the merging of shards are exercised on a small site.
 FIXTURE_SETTINGS = ("PRESS_PER_PAGE=2", "SEARCH_SHARD_SIZE=3")
 PELICAN = [sys.executable, "-m", "pelican"]
+# For Playwright's wait_for_function: true once the search page has answered (results, none, or failure).
+SEARCH_SETTLED = """() => {
+    const root = document.querySelector('.js-search');
+    const status = root.querySelector('.js-search-status').textContent;
+    return (status && status !== root.dataset.searching) || !root.querySelector('.js-search-failure').hidden;
+}"""
 
 
 @dataclass

@@ -14,6 +14,7 @@ import pelicanconf
 from contract.model import OutputPage, Site, languages_from_settings
 from search.index import Documents, indexed, main_content, search_indexes, shard_dir, shards
 from search.text import VARIANTS_MARK, Folding, page_text, spaced
+from tests.helpers import SEARCH_SETTLED
 
 LANGUAGES = languages_from_settings({"LANGUAGES": pelicanconf.LANGUAGES})
 INDEXES = {"en": ["en"], "zh": ["tc", "sc"]}  # Pagefind's index name -> the languages in it
@@ -267,11 +268,6 @@ def test_every_other_page_has_the_search_form_in_its_header(fixture_site):
 
 
 # -- searching in a browser -----------------------------------------------------------------------
-SETTLED = """() => {
-    const root = document.querySelector('.js-search');
-    const status = root.querySelector('.js-search-status').textContent;
-    return (status && status !== root.dataset.searching) || !root.querySelector('.js-search-failure').hidden;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -293,7 +289,7 @@ def tab(browser):
 
 def results(tab) -> tuple[str, list[str]]:
     """Wait for the search to finish: the announced status and the result links."""
-    tab.page.wait_for_function(SETTLED, timeout=10_000)
+    tab.page.wait_for_function(SEARCH_SETTLED, timeout=10_000)
     assert tab.page.locator(".js-search-failure").is_hidden(), tab.console
     status = tab.page.locator(".js-search-status").text_content()
     return status, [link.get_attribute("href") for link in tab.page.locator(".sl-search__result a").all()]

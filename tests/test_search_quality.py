@@ -18,18 +18,13 @@ import pelicanconf
 from search.index import main_content
 from search.text import Folding, page_text
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import ROOT, build, environ
+from tests.helpers import ROOT, SEARCH_SETTLED, build, environ
 from tests.search_queries import QUERIES, scores, summary
 
 CORPUS = ROOT / "tests" / "fixtures" / "search"
 PRECISION_AT_10 = 1.0  # measured: 1.0 (43 queries)
 RECALL = 1.0  # measured: 1.0
 FOLDING = Folding(pelicanconf.SC_CONVERSION)
-SETTLED = """() => {
-    const root = document.querySelector('.js-search');
-    const status = root.querySelector('.js-search-status').textContent;
-    return (status && status !== root.dataset.searching) || !root.querySelector('.js-search-failure').hidden;
-}"""
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +46,7 @@ def answers(corpus, chromium_browser):
     with serve(corpus.output) as base_url, new_tab(chromium_browser, base_url) as tab:
         for query in QUERIES:
             tab.open(f"/{query.lang}/search/?q={quote(query.text)}")
-            tab.page.wait_for_function(SETTLED, timeout=10_000)
+            tab.page.wait_for_function(SEARCH_SETTLED, timeout=10_000)
             while tab.page.locator(".js-search-more").is_visible():
                 tab.page.locator(".js-search-more").click()
             found[query] = [link.get_attribute("href") for link in tab.page.locator(".sl-search__result h2 a").all()]
