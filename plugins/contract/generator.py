@@ -21,7 +21,7 @@ from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
 from .cache import KeyedCache, read_bytes
-from .files import ContentFiles
+from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError
 from .references import References, addresses, reference_line
@@ -43,7 +43,8 @@ class Body(Content):
     Two of Pelican's steps are made cheaper for the many bodies that have no such link, with
     the same result: its regular expressions are not run over a text that cannot match (every
     match starts with ``{`` or ``|``), and a source's path is cut from the content folder's
-    instead of going through ``os.path.relpath``.
+    instead of going through ``os.path.relpath``.  The files a body links are found by
+    ``contract.references``, not by Pelican's ``get_static_links``.
     """
 
     mandatory_properties = ()
@@ -54,9 +55,6 @@ class Body(Content):
 
     def _update_content(self, content, siteurl):
         return super()._update_content(content, siteurl) if content and self._may_link(content) else content
-
-    def get_static_links(self):
-        return super().get_static_links() if self._may_link(self._content) else set()
 
     def get_relative_source_path(self, source_path=None):
         source_path = source_path or self.source_path
@@ -98,7 +96,7 @@ def reader_for(context) -> SourceReader:
 def files_for(context) -> ContentFiles:
     """The build's one view of the content folder: what may be read, and names for "did you mean"."""
     if "_content_files" not in context:
-        context["_content_files"] = ContentFiles(context["PATH"], context.get("MAX_SOURCE_BYTES") or 2 * 1024 * 1024)
+        context["_content_files"] = ContentFiles(context["PATH"], context.get("MAX_SOURCE_BYTES") or MAX_SOURCE_BYTES)
     return context["_content_files"]
 
 
