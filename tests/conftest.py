@@ -1,9 +1,8 @@
-import shutil
 import sys
 
 import pytest
 
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, draw_fixture_photos, environ
+from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content
 
 BUILD_EPOCH = 1767196800  # 2026-01-01 00:00 Hong Kong time
 
@@ -15,8 +14,7 @@ def fixture_site(tmp_path_factory):
     """The fixture site (tests/fixtures/site) built once, two releases a page."""
     work = tmp_path_factory.mktemp("fixture-site")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     # Built "on" 2026-01-01 00:00 HKT: forum-b (2027) is upcoming, forum-a and forum-c are past.
     result = build(content, work / "output", *FIXTURE_SETTINGS, env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
     assert result.returncode == 0, result.text

@@ -58,6 +58,15 @@ def build(content: Path, output: Path, *settings: str, cache: Path | None = None
     return Build(done.returncode, done.stdout, done.stderr, output)
 
 
+def fixture_content(content: Path) -> Path:
+    """A copy of the fixture site's sources at ``content``, with its photos drawn; returns ``content``."""
+    import shutil
+
+    shutil.copytree(FIXTURE, content)
+    draw_fixture_photos(content)
+    return content
+
+
 def draw_fixture_photos(content: Path) -> None:
     """The fixture gallery's photos, drawn here rather than committed.
 

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from tests.helpers import FIXTURE, build, draw_fixture_photos, no_traceback, tree_digest
+from tests.helpers import build, fixture_content, no_traceback, tree_digest
 
 GOOD_RELEASE = "Title: A good release\nDate: 2025-07-30 14:30\n\nBody.\n"
 
@@ -13,8 +13,7 @@ GOOD_RELEASE = "Title: A good release\nDate: 2025-07-30 14:30\n\nBody.\n"
 def built_once(tmp_path_factory):
     work = tmp_path_factory.mktemp("bad-input")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     result = build(content, work / "output")
     assert result.returncode == 0, result.text
     return work

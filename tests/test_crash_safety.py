@@ -21,7 +21,7 @@ import time
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, PELICAN, ROOT, build, draw_fixture_photos, environ, no_traceback, tree_digest
+from tests.helpers import FIXTURE_SETTINGS, PELICAN, ROOT, build, environ, fixture_content, no_traceback, tree_digest
 
 from contract.cache import FAULT_STEPS
 
@@ -46,8 +46,7 @@ def references(tmp_path_factory):
     """The sources before and after the edit, and the files of a cold build of each."""
     work = tmp_path_factory.mktemp("crash-safety")
     before, after = work / "before", work / "after"
-    shutil.copytree(FIXTURE, before)
-    draw_fixture_photos(before)
+    fixture_content(before)
     shutil.copytree(before, after)
     _edit(after)
     digests = []

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, ROOT, build, draw_fixture_photos, environ, no_traceback
+from tests.helpers import ROOT, build, environ, fixture_content, no_traceback
 
 NEW_CONTENT = ROOT / "tools" / "new_content.py"
 DEVSERVER = ROOT / "tools" / "devserver.py"
@@ -25,8 +25,7 @@ STAMP_RE = re.compile(r"^Date: \d{4}-\d{2}-\d{2} \d{2}:\d{2}$", re.M)
 def content(tmp_path) -> Path:
     """A copy of the fixture site, with its photos."""
     folder = tmp_path / "content"
-    shutil.copytree(FIXTURE, folder)
-    draw_fixture_photos(folder)
+    fixture_content(folder)
     return folder
 
 

@@ -13,7 +13,7 @@ import shutil
 
 import pytest
 
-from tests.helpers import FIXTURE, build, draw_fixture_photos, no_traceback, tree_digest
+from tests.helpers import build, fixture_content, no_traceback, tree_digest
 
 SECRET = "TOKEN-FROM-OUTSIDE-CONTENT-7f3a"
 RELEASE = "Title: Links\nDate: 2025-07-30 14:30\n\n"
@@ -23,8 +23,7 @@ RELEASE = "Title: Links\nDate: 2025-07-30 14:30\n\n"
 def built_once(tmp_path_factory):
     work = tmp_path_factory.mktemp("hostile")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     (content / "files").mkdir()
     (content / "files" / "annual-report.pdf").write_bytes(b"%PDF-1.4 a small report\n")
     result = build(content, work / "output")

@@ -7,13 +7,12 @@ Many bad sources go into one build (problems are collected), so the suite stays 
 
 import json
 import re
-import shutil
 import xml.etree.ElementTree as ET
 
 import icalendar
 import pytest
 
-from tests.helpers import FIXTURE, build, draw_fixture_photos, no_traceback, tree_digest
+from tests.helpers import build, fixture_content, no_traceback, tree_digest
 
 HEAD = "Title: {title}\nDate: 2025-07-30 14:30\n\n"
 
@@ -58,8 +57,7 @@ def source(name: str, data: bytes) -> bytes:
 def good(tmp_path_factory):
     work = tmp_path_factory.mktemp("hostile")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     return work, content
 
 

@@ -15,7 +15,7 @@ import shutil
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, draw_fixture_photos, environ, tree_digest
+from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content, tree_digest
 
 RENDERED_RE = re.compile(r"Built (\d+) pages .*; (\d+) rendered, the others unchanged")
 PAST_FORUM_B_EPOCH = 1806000000  # 2027-03-24: forum-b has taken place
@@ -39,8 +39,7 @@ class Site:
     def __init__(self, work):
         self.work = work
         self.content = work / "content"
-        shutil.copytree(FIXTURE, self.content)
-        draw_fixture_photos(self.content)
+        fixture_content(self.content)
         self.output = work / "incremental" / "output"
         self.cache = work / "incremental" / "cache"
         self.epoch = BUILD_EPOCH
@@ -106,8 +105,7 @@ def test_a_source_saved_unchanged_is_read_again_and_renders_nothing(site):
 def test_a_theme_file_changed_is_copied_although_no_source_changed(tmp_path):
     """The theme's static files are not in the code fingerprint: the check of the inputs covers them."""
     content, theme = tmp_path / "content", tmp_path / "theme"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     shutil.copytree(ROOT / "theme", theme)
     settings = (*FIXTURE_SETTINGS, f'THEME="{theme}"')
     env = environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH))
@@ -223,8 +221,7 @@ def test_a_failed_rebuild_leaves_the_output_and_the_next_rebuild_works(site):
 
 def test_parsing_and_rendering_on_several_cores_write_what_one_process_writes(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     outputs = {}
     for workers in (1, 2):
         result = build(
@@ -243,8 +240,7 @@ def test_without_source_date_epoch_an_upcoming_forum_is_revised_when_its_file_wa
     time would change their pages at every build, so the file's time stands in for it.
     """
     content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     forum = content / "forums" / "forum-b.en.md"
     _replace(forum, "Date: 2027-03-17 14:30", "Date: 2099-03-17 14:30")  # upcoming whenever the test runs
     saved = dt.datetime(2026, 3, 4, 12, 0, tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
@@ -267,8 +263,7 @@ def test_a_file_time_that_stands_for_a_revision_reaches_every_page_that_shows_it
     older time and the same bytes (a copy that keeps times) must change its entry in the feed, even
     when the feed's own date (its newest entry) stays."""
     content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     hk = dt.timezone(dt.timedelta(hours=8))
     forum_b, forum_c = content / "forums" / "forum-b.en.md", content / "forums" / "forum-c.en.md"
     _replace(forum_b, "Date: 2027-03-17 14:30", "Date: 2099-03-17 14:30")  # both upcoming whenever the test runs

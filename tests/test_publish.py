@@ -7,7 +7,6 @@ import datetime as dt
 import gzip
 import os
 import re
-import shutil
 import subprocess
 from pathlib import Path
 
@@ -15,7 +14,7 @@ import brotli
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, PELICAN, ROOT, Build, draw_fixture_photos, environ, no_traceback, tree_digest
+from tests.helpers import PELICAN, ROOT, Build, environ, fixture_content, no_traceback, tree_digest
 
 SITEURL = "https://smartlab.example.gov.hk"
 WORKFLOW = ROOT / ".github" / "workflows" / "publish.yml"
@@ -42,8 +41,7 @@ def two_builds(tmp_path_factory):
     """The fixture site published twice from one content folder, each build with its own cache."""
     work = tmp_path_factory.mktemp("publish")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     builds = []
     for name in ("first", "second"):
         result = publish(content, work / name / "output", work / name / "cache",

@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, draw_fixture_photos, environ, no_traceback, tree_digest
+from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content, no_traceback, tree_digest
 
 sys.path.insert(0, str(ROOT / "plugins"))
 
@@ -35,8 +35,7 @@ def aliased(tmp_path_factory):
     """The fixture site with aliases on an English release and on a Traditional Chinese one."""
     work = tmp_path_factory.mktemp("redirects")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     add_header_line(content / "press/2025/beta.en.md", "Aliases: " + ", ".join(ALIASES))
     # delta has no .sc.md: its Simplified Chinese version is converted and moves with it
     add_header_line(content / "press/2025/delta.tc.md", "Aliases: /tc/press/2025/old-delta/")
@@ -124,8 +123,7 @@ def test_aliases_change_nothing_else(aliased, fixture_site):
 def built_once(tmp_path_factory):
     work = tmp_path_factory.mktemp("redirects-bad")
     content = work / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     result = build(content, work / "output")
     assert result.returncode == 0, result.text
     return work

@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import shutil
 import tempfile
 from pathlib import Path
 from types import SimpleNamespace
@@ -23,7 +22,7 @@ from contract.model import OutputPage, Site
 from search.index import Documents, KeptDocuments, prune_kept_documents
 from search.text import Folding
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, build, draw_fixture_photos, environ, tree_digest
+from tests.helpers import FIXTURE_SETTINGS, build, environ, fixture_content, tree_digest
 
 FOLDING = Folding(pelicanconf.SC_CONVERSION)
 
@@ -228,8 +227,7 @@ class FixtureSite:
     def __init__(self, work: Path):
         self.work = work
         self.content = work / "content"
-        shutil.copytree(FIXTURE, self.content)
-        draw_fixture_photos(self.content)
+        fixture_content(self.content)
         self.output, self.cache = work / "output", work / "cache"
         self.kept = self.cache / "search"
 

@@ -2,12 +2,11 @@
 
 import datetime as dt
 import os
-import shutil
 import subprocess
 
 from i18n import status
 from i18n.status import BEHIND, MISSING, ORIGINAL, UP_TO_DATE, History, Source
-from tests.helpers import FIXTURE, FIXTURE_SETTINGS, build, draw_fixture_photos, environ
+from tests.helpers import FIXTURE_SETTINGS, build, environ, fixture_content
 
 HK = dt.timezone(dt.timedelta(hours=8))
 LANGUAGES = [("en", None), ("tc", None), ("sc", "tc")]
@@ -95,8 +94,7 @@ def test_git_history_knows_when_each_file_was_added_and_last_changed(tmp_path):
 
 def test_make_check_names_a_translation_that_fell_behind(tmp_path):
     content = tmp_path / "content"
-    shutil.copytree(FIXTURE, content)
-    draw_fixture_photos(content)
+    fixture_content(content)
     git(content, "init", "-q")
     git(content, "add", ".")
     git(content, "commit", "-q", "-m", "the site", when="2026-12-01T10:00:00+08:00")
