@@ -9,7 +9,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 ARTIFACTS ?= $(CURDIR)/test-artifacts
 LOCALES := zh_Hant_HK zh_Hans_HK
-BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k ngettext:1,2
+BABEL_KEYWORDS := --no-default-keywords -k _ -k tr -k N_ -k ngettext:1,2
 # Lines wrapped at the width plugins/sc/catalog.py writes the Simplified catalog with, so that a run
 # changes only the messages that changed.
 PO_WIDTH := --width 100

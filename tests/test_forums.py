@@ -172,7 +172,7 @@ def _calendar_site(tmp_path):
 
 
 def _count_made(monkeypatch):
-    import forums.calendar as calendar_module
+    import events.calendar as calendar_module
 
     made = []
     real = calendar_module.calendar_bytes
@@ -181,7 +181,7 @@ def _count_made(monkeypatch):
 
 
 def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
-    import forums.calendar as calendar_module
+    import events.calendar as calendar_module
     from contract.cache import save_build_caches
 
     site, lang, event = _calendar_site(tmp_path)
@@ -208,7 +208,7 @@ def test_a_calendar_key_is_exactly_what_the_file_shows(tmp_path):
     """The key is the values the file is written from: any field the calendar writes changes it, a field it does not write does not."""
     import dataclasses
 
-    import forums.calendar as calendar_module
+    import events.calendar as calendar_module
 
     site, lang, event = _calendar_site(tmp_path)
     forum = event("forums/forum-a", "Forum A", venue="Science Park", theme="AI", summary="One line.")
@@ -226,7 +226,7 @@ def test_a_calendar_key_is_exactly_what_the_file_shows(tmp_path):
 
 def test_owners_of_the_calendar_cache_keep_each_others_entries_and_unused_ones_are_dropped(tmp_path, monkeypatch):
     """Forums and a second content type share .cache/calendars.pickle: neither evicts the other's calendars."""
-    import forums.calendar as calendar_module
+    import events.calendar as calendar_module
     from contract.cache import save_build_caches
 
     site, lang, event = _calendar_site(tmp_path)

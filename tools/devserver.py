@@ -37,7 +37,7 @@ To keep a one-file edit under two seconds (about one on the sample site):
   meanwhile uses the previous index; a save meanwhile abandons that indexing
   (the next rebuild's covers both edits), so a reload never waits for it;
 * the ``VTIMEZONE`` of the forum calendars is derived once per process
-  (plugins/forums/calendar.py), so rebuilds in this process reuse it.
+  (plugins/events/calendar.py), so rebuilds in this process reuse it.
 """
 
 from __future__ import annotations

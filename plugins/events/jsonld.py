@@ -1,9 +1,10 @@
-"""schema.org Event data for a forum page (JSON-LD)."""
+"""schema.org Event data for an event's page (JSON-LD)."""
 
 from __future__ import annotations
 
 
-def event_jsonld(site, item, upcoming: bool) -> dict:
+def event_jsonld(site, item, upcoming: bool, about: str | None) -> dict:
+    """The Event object of ``item``; ``about``: the field that says what the event is about (its description)."""
     siteurl = site.settings["SITEURL"].rstrip("/")
     data = {
         "@context": "https://schema.org",
@@ -19,8 +20,9 @@ def event_jsonld(site, item, upcoming: bool) -> dict:
         data["endDate"] = item.fields["end"].isoformat()
     if item.fields.get("venue"):
         data["location"] = {"@type": "Place", "name": item.fields["venue"], "address": {"@type": "PostalAddress", "addressRegion": "Hong Kong", "addressCountry": "HK"}}
-    if item.fields.get("theme") or item.summary:
-        data["description"] = item.fields.get("theme") or item.summary
+    description = (about and item.fields.get(about)) or item.summary
+    if description:
+        data["description"] = description
     if item.fields.get("organisers"):
         data["organizer"] = [{"@type": "Organization", "name": name} for name in item.fields["organisers"]]
     if upcoming and item.fields.get("registration"):

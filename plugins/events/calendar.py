@@ -1,12 +1,12 @@
-"""iCalendar (RFC 5545) files for forums, built with the icalendar library.
+"""iCalendar (RFC 5545) files for events, built with the icalendar library.
 
-Reproducible: UIDs come from the forum's name, DTSTAMP from its last
+Reproducible: UIDs come from the event's key, DTSTAMP from its last
 revision, never from the clock.  Times carry TZID=Asia/Hong_Kong with the
 matching VTIMEZONE.
 
 A rebuild takes each calendar from ``.cache/calendars.pickle`` when what it is
 made of is unchanged (:class:`Calendars`), and imports icalendar only when a
-calendar has to be made.  Any content type with dated items may use it.
+calendar has to be made.  Any content type with dated items may use it (``events.EventType`` does).
 """
 
 from __future__ import annotations
@@ -68,8 +68,8 @@ class Calendars:
         zone = hashlib.sha256(_zone_data(TZID)).hexdigest()
         self._cache = build_cache(context, "calendars", f"calendars:{code}:{version}:{zone}")
 
-    def __call__(self, site, items, lang, name: str | None = None) -> bytes:
-        made = made_of(site, items, lang, name)
+    def __call__(self, site, items, lang, name: str | None = None, about=("summary",)) -> bytes:
+        made = made_of(site, items, lang, name, about)
         return self._cache.get(repr(made).encode("utf-8"), lambda: calendar_bytes(made))
 
 
@@ -96,13 +96,14 @@ class Calendar:
     events: tuple[Event, ...]
 
 
-def made_of(site, items, lang, name: str | None = None) -> Calendar:
-    """What the calendar of ``items`` in ``lang`` shows (``name``: the series' name, for a series)."""
+def made_of(site, items, lang, name: str | None = None, about=("summary",)) -> Calendar:
+    """What the calendar of ``items`` in ``lang`` shows (``name``: the series' name, for a series;
+    ``about``: the fields whose values, one per line, describe an event)."""
     domain = site.settings["CALENDAR_DOMAIN"]
     siteurl = site.settings["SITEURL"].rstrip("/")
     events = []
     for item in items:
-        description = [item.fields[k] for k in ("theme", "summary") if item.fields.get(k)]
+        description = [item.fields[k] for k in about if item.fields.get(k)]
         events.append(Event(
             uid=f"{item.key.replace('/', '-')}@{domain}",
             stamp=item.revised,
