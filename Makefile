@@ -21,7 +21,7 @@ help:
 	@echo "make serve       build the sample site and serve it on http://$(HOST):$(PORT)/"
 	@echo "make html        build the site into $(OUTPUT)/"
 	@echo "make devserver   serve, rebuild on every save and reload the open page"
-	@echo "make new-press TITLE=...   (also new-forum TITLE=..., new-gallery NAME=...) start an item"
+	@echo "make new-press TITLE=...   (also new-forum, new-workshop TITLE=..., new-gallery NAME=...) start an item"
 	@echo "make check       check all content, write nothing (also: translations older than their original)"
 	@echo "make translation-status  which translations are up to date, behind or missing"
 	@echo "make publish     build for publishing (SITEURL=https://...), then rsync_upload or s3_upload"
@@ -94,8 +94,8 @@ devserver: $(VENV)/.requirements sample-photos
 
 # -- editing: start a new item (en and tc, as drafts), check everything without writing -----------
 # TITLE and NAME reach the script through the environment (make exports command-line variables).
-.PHONY: new-press new-forum new-gallery check next-release translation-status
-new-press new-forum new-gallery: $(VENV)/.requirements
+.PHONY: new-press new-forum new-workshop new-gallery check next-release translation-status
+new-press new-forum new-workshop new-gallery: $(VENV)/.requirements
 	@$(BIN)/python tools/new_content.py $(@:new-%=%)
 
 check: $(VENV)/.requirements sample-photos

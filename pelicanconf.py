@@ -67,7 +67,7 @@ LANGUAGES = {
 # -- the build -----------------------------------------------------------------
 PELICAN_CLASS = "outputs.SiteBuild"
 PLUGIN_PATHS = [os.path.join(ROOT, "plugins")]
-PLUGINS = ["contract", "press", "forums", "galleries", "pages", "sc", "redirects", "i18n", "seo", "search", "outputs"]
+PLUGINS = ["contract", "press", "forums", "workshops", "galleries", "pages", "sc", "redirects", "i18n", "seo", "search", "outputs"]
 # OpenCC configuration for Traditional -> Simplified: Hong Kong variants, with phrase tables.
 # It keeps Hong Kong wording (資訊科技 -> 资讯科技, not the Mainland 信息技术), as HK government sites do.
 SC_CONVERSION = "hk2sp"
@@ -118,7 +118,7 @@ FEED_ITEMS = 20  # newest releases in each language's Atom feed
 CALENDAR_DOMAIN = "smartlab.gov.hk"  # the right-hand side of calendar event UIDs: keep it stable
 # The main navigation: the sections content types declare (their names), in this order, after Home;
 # a content type with a section must be listed here (the build says so), then NAV_PAGES.
-NAV_SECTIONS = ["press", "forums", "galleries"]
+NAV_SECTIONS = ["press", "forums", "workshops", "galleries"]
 NAV_PAGES = ["about"]  # standing pages in the main navigation, after the sections
 FOOTER_PAGES = ["important-notices", "privacy-policy", "accessibility", "contact"]
 

@@ -90,7 +90,7 @@ def test_a_section_missing_from_nav_sections_is_one_error_naming_the_setting(tmp
 def test_og_type_and_article_data_come_from_the_page_kind_the_content_type_declares(tmp_path):
     site_renderer = renderer(tmp_path)
     site = Site.of(site_renderer.context)
-    site_renderer.page_kinds = {"workshop": PageKind(og_type="article"), "note": PageKind()}
+    site.page_kinds = {"workshop": PageKind(og_type="article"), "note": PageKind()}
     site_renderer.nav = site_renderer.footer = {lang.code: [] for lang in site.languages}
 
     def head(kind):
@@ -145,4 +145,22 @@ def test_a_new_list_page_is_not_taken_for_a_standing_page():
     from tests.quality.site import page_type
 
     assert page_type("/en/about/")[0].name == "standing"  # content/pages/about.en.md
-    assert page_type("/en/workshops/")[0] is None  # no source content/pages/workshops.*.md: of no type, reported
+    assert page_type("/en/seminars/")[0] is None  # no source content/pages/seminars.*.md: of no type, reported
+
+
+def test_search_and_sitemap_inclusion_and_standing_pages_come_from_the_page_kind(tmp_path):
+    """A content type that declares its item pages unsearched, out of the sitemaps or standing is
+    treated so by search, the sitemaps and the HTML sitemap, whatever its kind is called."""
+    from search.index import indexed
+    from seo.sitemaps import listed
+
+    site = Site.of(renderer(tmp_path).context)
+    site.page_kinds = {"note": PageKind(searched=False, in_sitemaps=False), "memo": PageKind(standing=True), "story": PageKind()}
+
+    def page(kind):
+        item = Item(kind=kind, key=f"{kind}s/a", name="a", lang="en", path="x.md", fields={"title": "A"}, url=f"en/{kind}s/a/")
+        return OutputPage(key=item.key, lang="en", url=item.url, template="page.html", title="A", item=item)
+
+    assert not indexed(site, page("note")) and not listed(site, page("note"))
+    assert indexed(site, page("story")) and listed(site, page("story"))
+    assert site.kinds_where(standing=True) == ["memo"]

@@ -1,7 +1,8 @@
-"""Start a new press release, forum or gallery: its files in English and Traditional Chinese.
+"""Start a new press release, forum, workshop or gallery: its files in English and Traditional Chinese.
 
     make new-press TITLE="Smart Lab opens a robotics corner"
     make new-forum TITLE="24th Technology Forum"
+    make new-workshop TITLE="Open Data APIs"
     make new-gallery NAME=technology-forum-24 [TITLE="..."]
 
 (or ``python tools/new_content.py press --title ...``; ``TITLE`` and ``NAME`` are
@@ -206,6 +207,46 @@ def forum(content: str, title: str, name: str, now: dt.datetime):
     return files, later
 
 
+def workshop(content: str, title: str, name: str, now: dt.datetime):
+    name = choose_name(title, name, "open-data-apis")
+    folder = os.path.join(content, "workshops")
+    title_in = titles(title)
+    text = {
+        "en": {
+            "Topic": f"{TODO}: the topic of the workshop",
+            "Venue": f"{TODO}: the venue",
+            "Summary": f"{TODO}: one sentence, shown in lists and search results.",
+            "body": f"{TODO}: what the workshop covers and who it is for (the page shows it under 'Programme').\n\n"
+            "| Time | Session |\n| --- | --- |\n"
+            f"| {now:%H:%M} | {TODO}: session |\n",
+        },
+        "tc": {
+            "Topic": f"{TODO}：工作坊題目",
+            "Venue": f"{TODO}：地點",
+            "Summary": f"{TODO}：一句摘要，顯示於列表及搜尋結果。",
+            "body": f"{TODO}：工作坊內容及對象（頁面把這段列於「活動流程」之下）。\n\n"
+            "| 時間 | 環節 |\n| --- | --- |\n"
+            f"| {now:%H:%M} | {TODO}：環節 |\n",
+        },
+    }
+    files = []
+    for lang in ("en", "tc"):
+        words = text[lang]
+        fields = [
+            ("Title", title_in[lang]),
+            ("Date", stamp(now)),
+            ("End", stamp(now + dt.timedelta(hours=2))),
+            ("Venue", words["Venue"]),
+            ("Topic", words["Topic"]),
+            ("Registration", f"https://www.example.gov.hk/{TODO}/{name}/register?lang={lang}"),
+            ("Summary", words["Summary"]),
+            ("Status", "draft"),
+        ]
+        files.append(NewFile(os.path.join(folder, f"{name}.{lang}.md"), header(fields) + "\n" + words["body"]))
+    later = [("Modified: YYYY-MM-DD HH:MM", "when you change it after it is published")]
+    return files, later
+
+
 def gallery(content: str, title: str, name: str, now: dt.datetime):
     if not name:
         raise Refused("a gallery needs a folder name: give it with NAME=, e.g. make new-gallery NAME=technology-forum-24.")
@@ -249,7 +290,7 @@ def gallery(content: str, title: str, name: str, now: dt.datetime):
     return files, later
 
 
-KINDS = {"press": press, "forum": forum, "gallery": gallery}
+KINDS = {"press": press, "forum": forum, "workshop": workshop, "gallery": gallery}
 
 
 def create(kind: str, content: str, title: str = "", name: str = "", now: dt.datetime | None = None) -> tuple[list[str], list]:
@@ -275,7 +316,7 @@ def shown(path: str) -> str:
 
 
 def main(argv=None) -> int:
-    parser = argparse.ArgumentParser(description="Start a new press release, forum or gallery (English and Traditional Chinese).")
+    parser = argparse.ArgumentParser(description="Start a new press release, forum, workshop or gallery (English and Traditional Chinese).")
     parser.add_argument("kind", choices=sorted(KINDS))
     parser.add_argument("--title", default=os.environ.get("TITLE", ""))
     parser.add_argument("--name", default=os.environ.get("NAME", ""), help="the file or folder name (default: from the title)")

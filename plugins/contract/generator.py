@@ -186,6 +186,7 @@ class SourceGenerator(PageBuilder):
         super().__init__(*args, **kwargs)
         self.site = Site.of(self.context)
         self.log = self.site.log
+        self.site.page_kinds[self.kind] = self.page_kind
 
     # -- what a content type defines ------------------------------------
     def locate(self, rel_dir: str, name: str, shown: str):

@@ -143,6 +143,9 @@ class PageKind:
 
     og_type: str = "website"  # Open Graph og:type: "article" for dated news and events
     news_article: bool = False  # article:published_time/modified_time and schema.org NewsArticle data
+    searched: bool = True  # its item pages are in the site's search (plugins/search)
+    in_sitemaps: bool = True  # its item pages are in the XML sitemaps (plugins/seo); False also gives them robots noindex
+    standing: bool = False  # pages of the site itself (About, Contact): the HTML sitemap lists them apart
 
 
 class Site:
@@ -155,12 +158,21 @@ class Site:
         self.items: list[Item] = []
         self.groups: dict[str, Group] = {}
         self.pages: list[OutputPage] = []
+        self.page_kinds: dict[str, PageKind] = {}  # each content type's kind -> its PageKind (SourceGenerator)
         self.claimed: set[str] = set()  # source paths some content type took
         self.build_date = build_date()
         self.date_fixed = date_fixed()  # SOURCE_DATE_EPOCH: nothing may depend on the clock or file times
         self.future_dates: list[dt.datetime] = []  # dates after the build that sources carry (held back or not)
         self.linked_sources: list[tuple[Item, str, str]] = []  # ({filename} links: item, target's rel path, as written)
         self.linked_addresses: list[tuple[Item, str]] = []  # addresses from the site's root a body links: item, as written
+
+    def page_kind(self, page: OutputPage) -> PageKind:
+        """What ``page`` is, as its item's content type declares; a page of no item is a plain ``PageKind()``."""
+        return self.page_kinds.get(page.item.kind, PageKind()) if page.item is not None else PageKind()
+
+    def kinds_where(self, **wanted) -> list[str]:
+        """The content kinds whose PageKind has every attribute of ``wanted`` (``standing=True``)."""
+        return [kind for kind, declared in self.page_kinds.items() if all(getattr(declared, k) == v for k, v in wanted.items())]
 
     @classmethod
     def of(cls, context) -> Site:

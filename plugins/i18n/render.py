@@ -24,7 +24,7 @@ from contract.cache import keep_compiled_templates, save_build_caches
 from contract.fingerprint import Fingerprinter, Unfingerprintable
 from contract.generator import PageBuilder, SourceGenerator
 from contract.workers import map_forked
-from contract.model import OutputPage, PageKind, Section, Site
+from contract.model import OutputPage, Section, Site
 
 from .catalogs import Catalogs
 from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
@@ -67,7 +67,6 @@ class SiteRenderer(Generator):
         # Content types first (in the order of PLUGINS), then the builders of site-wide pages, which
         # may read what the content types planned (redirects check their addresses against it).
         builders = sorted((g for g in generators if isinstance(g, PageBuilder)), key=lambda g: not isinstance(g, SourceGenerator))
-        self.page_kinds = {g.kind: g.page_kind for g in builders if isinstance(g, SourceGenerator)}
         for builder in builders:  # cross-references between content types, before any page
             builder.resolve(site)
         for builder in builders:
@@ -165,7 +164,7 @@ class SiteRenderer(Generator):
                 )
             )
             standing = sorted(
-                (g.best(lang.code, site.languages) for g in site.groups_of("page")),
+                (g.best(lang.code, site.languages) for kind in site.kinds_where(standing=True) for g in site.groups_of(kind)),
                 key=lambda item: (item.fields.get("order", 999), item.title),
             )
             pages.append(
@@ -244,7 +243,7 @@ class SiteRenderer(Generator):
             # never in the future: an upcoming forum's Date is not a revision
             "revised": min(page.revised or self.site.build_date, self.site.build_date),
             # what the page is for link previews (og:type, …): its item's content type declares it
-            "page_kind": self.page_kinds.get(page.item.kind, PageKind()) if page.item is not None else PageKind(),
+            "page_kind": self.site.page_kind(page),
         }
 
     def render(self, page: OutputPage) -> str:

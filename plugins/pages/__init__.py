@@ -7,7 +7,7 @@ Which of them the main navigation and the footer link is set in
 
 from pelican import signals
 
-from contract import DateTime, OutputPage, Schema, SourceGenerator, Text, WholeNumber
+from contract import DateTime, OutputPage, PageKind, Schema, SourceGenerator, Text, WholeNumber
 
 SCHEMA = Schema(
     "page",
@@ -23,6 +23,7 @@ class PagesGenerator(SourceGenerator):
     kind = "page"
     folder = "pages"
     schema = SCHEMA
+    page_kind = PageKind(standing=True)  # listed apart in the HTML sitemap
 
     def locate(self, rel_dir, name, shown):
         if rel_dir != "pages":

@@ -56,6 +56,8 @@ PAGE_TYPES = [
     PageType("root-not-found", r"/404\.html", chrome=False),
     PageType("forum-list", r"/{lang}/forums/"),
     PageType("forum", r"/{lang}/forums/[^/]+/", screenshot=True),
+    PageType("workshop-list", r"/{lang}/workshops/"),
+    PageType("workshop", r"/{lang}/workshops/[^/]+/", screenshot=True),
     PageType("gallery-list", r"/{lang}/galleries/"),
     PageType("gallery", r"/{lang}/galleries/[^/]+/", screenshot=True),
     PageType("search", r"/{lang}/search/"),
