@@ -90,14 +90,15 @@ def test_a_section_missing_from_nav_sections_is_one_error_naming_the_setting(tmp
 def test_og_type_and_article_data_come_from_the_page_kind_the_content_type_declares(tmp_path):
     site_renderer = renderer(tmp_path)
     site = Site.of(site_renderer.context)
-    site.page_kinds = {"workshop": PageKind(og_type="article"), "note": PageKind()}
+    kinds = {"workshop": PageKind(og_type="article"), "note": PageKind()}
     site_renderer.nav = site_renderer.footer = {lang.code: [] for lang in site.languages}
 
     def head(kind):
         item = Item(kind=kind, key=f"{kind}s/a", name="a", lang="en", path="x.md",
                     fields={"title": "A", "date": dt.datetime(2025, 1, 1, tzinfo=dt.timezone.utc)}, url=f"en/{kind}s/a/",
                     content=SimpleNamespace(content="<p>A</p>"))
-        page = OutputPage(key=item.key, lang="en", url=item.url, template="page.html", title="A", data={"item": item}, item=item)
+        page = OutputPage(key=item.key, lang="en", url=item.url, template="page.html", title="A", data={"item": item}, item=item,
+                          kind=kinds[kind])
         return site_renderer.render(page)
 
     assert '<meta property="og:type" content="article">' in head("workshop")  # a kind the template never names
@@ -149,18 +150,24 @@ def test_a_new_list_page_is_not_taken_for_a_standing_page():
 
 
 def test_search_and_sitemap_inclusion_and_standing_pages_come_from_the_page_kind(tmp_path):
-    """A content type that declares its item pages unsearched, out of the sitemaps or standing is
-    treated so by search, the sitemaps and the HTML sitemap, whatever its kind is called."""
+    """The planner stamps each item page with the PageKind its content type declares; search, the
+    sitemaps and the HTML sitemap read that, whatever the kind is called."""
     from search.index import indexed
     from seo.sitemaps import listed
 
-    site = Site.of(renderer(tmp_path).context)
+    site_renderer = renderer(tmp_path)
+    site = Site.of(site_renderer.context)
     site.page_kinds = {"note": PageKind(searched=False, in_sitemaps=False), "memo": PageKind(standing=True), "story": PageKind()}
 
-    def page(kind):
-        item = Item(kind=kind, key=f"{kind}s/a", name="a", lang="en", path="x.md", fields={"title": "A"}, url=f"en/{kind}s/a/")
-        return OutputPage(key=item.key, lang="en", url=item.url, template="page.html", title="A", item=item)
+    class Notes(PageBuilder):
+        def build_pages(self, site, catalogs):
+            return [OutputPage(key=f"{kind}s/a", lang="en", url=f"en/{kind}s/a/", template="page.html", title="A",
+                               item=Item(kind=kind, key=f"{kind}s/a", name="a", lang="en", path="x.md", fields={"title": "A"}, url=f"en/{kind}s/a/"))
+                    for kind in ("note", "story")]
 
-    assert not indexed(site, page("note")) and not listed(site, page("note"))
-    assert indexed(site, page("story")) and listed(site, page("story"))
+    site_renderer.plan([Notes(context=site_renderer.context, settings=site_renderer.settings, path=str(tmp_path),
+                              theme=site_renderer.settings["THEME"], output_path=str(tmp_path))])
+    note, story = (next(p for p in site.pages if p.key == key) for key in ("notes/a", "storys/a"))
+    assert note.kind.searched is False and not indexed(note) and not listed(note)
+    assert indexed(story) and listed(story)
     assert site.kinds_where(standing=True) == ["memo"]

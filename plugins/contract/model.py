@@ -36,6 +36,13 @@ def languages_from_settings(settings) -> list[Language]:
     return [Language(code=code, **spec) for code, spec in settings["LANGUAGES"].items()]
 
 
+
+def latest_revision(items):
+    """The newest revision (``Item.revised``) among ``items``, or None when none has one: what a page
+    listing them shows as its own revision."""
+    dates = [item.revised for item in items if item.revised]
+    return max(dates) if dates else None
+
 @dataclass
 class Item:
     """One source file: one content item in one language."""
@@ -103,6 +110,18 @@ class Group:
         return self.items.get(lang) or self.primary
 
 
+@dataclass(frozen=True)
+class PageKind:
+    """What the item pages of a content type are, for link previews and search engines
+    (theme/templates/partials/seo_meta.html reads it as ``page_kind``)."""
+
+    og_type: str = "website"  # Open Graph og:type: "article" for dated news and events
+    news_article: bool = False  # article:published_time/modified_time and schema.org NewsArticle data
+    searched: bool = True  # its item pages are in the site's search (plugins/search)
+    in_sitemaps: bool = True  # its item pages are in the XML sitemaps (plugins/seo); False also gives them robots noindex
+    standing: bool = False  # pages of the site itself (About, Contact): the HTML sitemap lists them apart
+
+
 @dataclass
 class OutputPage:
     """One file the build writes, in one language."""
@@ -118,6 +137,7 @@ class OutputPage:
     source: str = ""  # the source file behind it, for messages
     item: Item | None = None
     body: bytes | None = None  # written as it is, without a template (calendars)
+    kind: PageKind = PageKind()  # what the page is: its item's content type's, stamped by the planner
 
     @property
     def save_as(self) -> str:
@@ -134,18 +154,6 @@ class Section:
     name: str  # as NAV_SECTIONS lists it: "press"
     key: str  # the key of its first page: "press:list:1"
     title: str  # a msgid, translated by the theme
-
-
-@dataclass(frozen=True)
-class PageKind:
-    """What the item pages of a content type are, for link previews and search engines
-    (theme/templates/partials/seo_meta.html reads it as ``page_kind``)."""
-
-    og_type: str = "website"  # Open Graph og:type: "article" for dated news and events
-    news_article: bool = False  # article:published_time/modified_time and schema.org NewsArticle data
-    searched: bool = True  # its item pages are in the site's search (plugins/search)
-    in_sitemaps: bool = True  # its item pages are in the XML sitemaps (plugins/seo); False also gives them robots noindex
-    standing: bool = False  # pages of the site itself (About, Contact): the HTML sitemap lists them apart
 
 
 class Site:
@@ -165,10 +173,6 @@ class Site:
         self.future_dates: list[dt.datetime] = []  # dates after the build that sources carry (held back or not)
         self.linked_sources: list[tuple[Item, str, str]] = []  # ({filename} links: item, target's rel path, as written)
         self.linked_addresses: list[tuple[Item, str]] = []  # addresses from the site's root a body links: item, as written
-
-    def page_kind(self, page: OutputPage) -> PageKind:
-        """What ``page`` is, as its item's content type declares; a page of no item is a plain ``PageKind()``."""
-        return self.page_kinds.get(page.item.kind, PageKind()) if page.item is not None else PageKind()
 
     def kinds_where(self, **wanted) -> list[str]:
         """The content kinds whose PageKind has every attribute of ``wanted`` (``standing=True``)."""

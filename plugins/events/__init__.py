@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from contract import DateTime, PageKind, Schema, SourceGenerator, Text, Url
-from contract import OutputPage
+from contract import OutputPage, latest_revision
 from i18n import listing
 
 from .calendar import Calendars
@@ -218,7 +218,7 @@ class EventType(SourceGenerator):
                     template=self.list_template,
                     title=title,
                     data=data,
-                    revised=max((e.item.revised for e in shown), default=None),
+                    revised=latest_revision(e.item for e in shown),
                 )
             )
             own = sorted((g.items[code] for g in upcoming + past if code in g.items), key=lambda i: i.date, reverse=True)
@@ -230,7 +230,7 @@ class EventType(SourceGenerator):
                     template="atom.xml",
                     title=title,
                     data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/{self.folder}", "html_url": f"{code}/{self.folder}/"},
-                    revised=min(max((i.revised for i in own), default=site.build_date), site.build_date),
+                    revised=min(latest_revision(own) or site.build_date, site.build_date),
                 )
             )
             in_lang = [g.best(code, site.languages) for g in upcoming + past]

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Text
+from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Text, latest_revision
 from contract.generator import NAME_RE, files_for, reference_line, shown_path
 from i18n import listing
 from images import PhotoCache, PhotoJob, VariantSpec, process_all
@@ -207,7 +207,7 @@ class GalleriesGenerator(SourceGenerator):
                     template="gallery_list.html",
                     title=tr("Photo galleries"),
                     data={"entries": entries},
-                    revised=max((e.item.revised for e in entries), default=None),
+                    revised=latest_revision(e.item for e in entries),
                 )
             )
         return pages

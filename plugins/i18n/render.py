@@ -24,7 +24,7 @@ from contract.cache import keep_compiled_templates, save_build_caches
 from contract.fingerprint import Fingerprinter, Unfingerprintable
 from contract.generator import PageBuilder, SourceGenerator
 from contract.workers import map_forked
-from contract.model import OutputPage, Section, Site
+from contract.model import OutputPage, Section, Site, latest_revision
 
 from .catalogs import Catalogs
 from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
@@ -46,11 +46,6 @@ class NavLink:
     url: str
 
 
-def latest_revision(items):
-    dates = [item.revised for item in items if item.revised]
-    return max(dates) if dates else None
-
-
 class SiteRenderer(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -70,7 +65,10 @@ class SiteRenderer(Generator):
         for builder in builders:  # cross-references between content types, before any page
             builder.resolve(site)
         for builder in builders:
-            site.pages.extend(builder.build_pages(site, self.catalogs))
+            for page in builder.build_pages(site, self.catalogs):
+                if page.item is not None:  # a content item's page is what its content type declares
+                    page.kind = site.page_kinds.get(page.item.kind, page.kind)
+                site.pages.append(page)
         save_build_caches(self.context)  # the caches the builders shared (calendars), once all have planned
         self.sections = self._sections(builders)
         self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
@@ -243,7 +241,7 @@ class SiteRenderer(Generator):
             # never in the future: an upcoming forum's Date is not a revision
             "revised": min(page.revised or self.site.build_date, self.site.build_date),
             # what the page is for link previews (og:type, …): its item's content type declares it
-            "page_kind": self.site.page_kind(page),
+            "page_kind": page.kind,
         }
 
     def render(self, page: OutputPage) -> str:

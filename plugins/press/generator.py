@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import re
 
-from contract import CommaList, DateTime, Name, OutputPage, PageKind, Schema, Section, SourceGenerator, Text
+from contract import CommaList, DateTime, Name, OutputPage, PageKind, Schema, Section, SourceGenerator, Text, latest_revision
 from i18n import listing
 
 YEAR_RE = re.compile(r"^press/(\d{4})$")
@@ -28,11 +28,6 @@ LIST_KEY = "press:list"
 def _pages(entries, size):
     size = max(1, size)
     return [entries[start : start + size] for start in range(0, len(entries), size)] or [[]]
-
-
-def _revised(entries):
-    dates = [entry.item.revised for entry in entries]
-    return max(dates) if dates else None
 
 
 class PressGenerator(SourceGenerator):
@@ -124,7 +119,7 @@ class PressGenerator(SourceGenerator):
                             },
                             "section": f"{LIST_KEY}:1",
                         },
-                        revised=_revised(chunk),
+                        revised=latest_revision(e.item for e in chunk),
                         crumbs=[] if number == 1 else [(tr("Press releases"), f"{code}/press/")],
                     )
                 )
@@ -137,7 +132,7 @@ class PressGenerator(SourceGenerator):
                     template="atom.xml",
                     title=tr("Press releases"),
                     data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/press", "html_url": f"{code}/press/"},
-                    revised=max((item.revised for item in own), default=None),
+                    revised=latest_revision(own),
                 )
             )
             by_year: dict[str, list] = {year: [] for year in years}
@@ -158,7 +153,7 @@ class PressGenerator(SourceGenerator):
                             "year": year,
                             "section": f"{LIST_KEY}:1",
                         },
-                        revised=_revised(in_year),
+                        revised=latest_revision(e.item for e in in_year),
                         crumbs=[(tr("Press releases"), f"{code}/press/")],
                     )
                 )

@@ -98,11 +98,11 @@ def search_indexes(languages) -> list[SearchIndex]:
             for primary, group in groups.items()]
 
 
-def indexed(site, page: OutputPage) -> bool:
+def indexed(page: OutputPage) -> bool:
     """A content item's page in one language, written from a template as HTML, of a content type whose
     pages are searched (``PageKind.searched``)."""
     return (page.lang is not None and page.item is not None and page.body is None and page.save_as.endswith(".html")
-            and site.page_kind(page).searched)
+            and page.kind.searched)
 
 
 def _html_lang_key(html_lang: str) -> str:
@@ -132,10 +132,10 @@ class Documents:
         by_key = {(page.key, page.lang): page for page in site.pages}
         derived = {lang.code: lang.derived_from for lang in site.languages if lang.derived_from}  # sc -> tc
         for page in site.pages:
-            if not indexed(self.site, page) or page.lang not in derived:
+            if not indexed(page) or page.lang not in derived:
                 continue
             source = by_key.get((page.key, derived[page.lang]))
-            if source is not None and indexed(self.site, source) and self._index_of.get(source.lang) is self._index_of.get(page.lang):
+            if source is not None and indexed(source) and self._index_of.get(source.lang) is self._index_of.get(page.lang):
                 self._companions[source.save_as] = page
                 self.covered.add(page.save_as)
 
@@ -145,7 +145,7 @@ class Documents:
     def records(self, index: SearchIndex) -> list[OutputPage]:
         """The pages of ``index`` with a record of their own (each with its companion, if any)."""
         codes = set(index.codes)
-        return [page for page in self.site.pages if indexed(self.site, page) and page.lang in codes and page.save_as not in self.covered]
+        return [page for page in self.site.pages if indexed(page) and page.lang in codes and page.save_as not in self.covered]
 
     def main_of(self, page: OutputPage) -> str | None:
         if page.save_as not in self._mains:

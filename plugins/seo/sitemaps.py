@@ -65,11 +65,11 @@ def is_html(page: OutputPage) -> bool:
     return page.body is None and page.save_as.endswith(".html")
 
 
-def listed(site: Site, page: OutputPage) -> bool:
+def listed(page: OutputPage) -> bool:
     """Whether a page belongs in the sitemaps: not a "page not found" page, nor one that asks
     search engines not to index it (``data["noindex"]``: the search pages), nor an item page of a
     content type that keeps its pages out (``PageKind.in_sitemaps``)."""
-    return is_html(page) and page.key != NOT_FOUND_KEY and not page.data.get("noindex") and site.page_kind(page).in_sitemaps
+    return is_html(page) and page.key != NOT_FOUND_KEY and not page.data.get("noindex") and page.kind.in_sitemaps
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def entries_by_language(site: Site) -> dict[str, list[Entry]]:
     A language-neutral page (the root chooser) goes in the default language's sitemap.
     """
     base = site_base(site.settings)
-    pages = [page for page in site.pages if listed(site, page)]
+    pages = [page for page in site.pages if listed(page)]
     groups: dict[str, dict[str | None, OutputPage]] = defaultdict(dict)
     for page in pages:
         groups[page.key].setdefault(page.lang, page)
