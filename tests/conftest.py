@@ -2,7 +2,7 @@ import sys
 
 import pytest
 
-from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content
+from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content, plan
 
 BUILD_EPOCH = 1767196800  # 2026-01-01 00:00 Hong Kong time
 
@@ -19,6 +19,13 @@ def fixture_site(tmp_path_factory):
     result = build(content, work / "output", *FIXTURE_SETTINGS, env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
     assert result.returncode == 0, result.text
     return result
+
+
+@pytest.fixture(scope="session")
+def fixture_plan(fixture_site, tmp_path_factory):
+    """What the build of fixture_site planned (tests.helpers.Plan): its model, read in this process from
+    the same sources with the same settings and date, for tests to compute what they expect from."""
+    return plan(fixture_site.output.parent / "content", tmp_path_factory.mktemp("fixture-plan"), *FIXTURE_SETTINGS, epoch=BUILD_EPOCH)
 
 
 @pytest.fixture(scope="session")

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import json
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bs4 import BeautifulSoup
@@ -107,3 +109,176 @@ def environ(**extra) -> dict:
     env = dict(os.environ)
     env.update(extra)
     return env
+
+
+# -- expectations computed from a site's own sources and plan ------------------------------------
+# Tests take what a fixture holds (its sources, the pages its build plans) from here rather than
+# writing counts and lists by hand, so that a source or a content type added to a fixture changes
+# no test that is not about it.
+
+
+@functools.cache
+def project_settings() -> dict:
+    """The project's settings (pelicanconf.py), as Pelican reads them."""
+    from pelican.settings import read_settings
+
+    return read_settings(str(ROOT / "pelicanconf.py"))
+
+
+def written_languages() -> list[str]:
+    """The codes of the languages editors write (not converted from another): "en", "tc"."""
+    return [code for code, spec in project_settings()["LANGUAGES"].items() if not spec.get("derived_from")]
+
+
+@dataclass(frozen=True)
+class Source:
+    """One Markdown source of a content folder, read here without the project's code."""
+
+    rel: str  # below the content folder: "press/2025/delta.md"
+    lang: str  # from the file name; a file without a language suffix is in the default language
+    header: dict = field(hash=False, compare=False)  # lower-case field name -> the value as written
+
+    @property
+    def folder(self) -> str:
+        """The content folder it is in: "press"."""
+        return self.rel.split("/", 1)[0]
+
+    @property
+    def rel_dir(self) -> str:
+        return self.rel.rpartition("/")[0]
+
+    @property
+    def name(self) -> str:
+        """The file name without language and extension: "delta", "index"."""
+        stem = self.rel.rpartition("/")[2].removesuffix(".md")
+        base, dot, suffix = stem.rpartition(".")
+        return base if dot and suffix in project_settings()["LANGUAGES"] else stem
+
+    @property
+    def group(self) -> str:
+        """What its translations share: its path without language suffix and extension."""
+        return f"{self.rel_dir}/{self.name}"
+
+    @property
+    def title(self) -> str:
+        return self.header["title"]
+
+    @property
+    def draft(self) -> bool:
+        return self.header.get("status", "").strip().lower() == "draft"
+
+
+def read_sources(content: Path) -> list[Source]:
+    """Every ``*.md`` source below ``content``, in path order."""
+    codes = project_settings()["LANGUAGES"]
+    found = []
+    for path in sorted(content.rglob("*.md")):
+        rel = path.relative_to(content).as_posix()
+        suffix = path.name.removesuffix(".md").rpartition(".")[2]
+        lang = suffix if suffix in codes and "." in path.name.removesuffix(".md") else project_settings()["DEFAULT_LANG"]
+        header = {}
+        for line in path.read_text(encoding="utf-8").lstrip("\ufeff").split("\n"):
+            if not line.strip():
+                break
+            name, _, value = line.partition(":")
+            header[name.strip().lower()] = value.strip()
+        found.append(Source(rel, lang, header))
+    return found
+
+
+def source_groups(sources: list[Source]) -> dict[str, dict[str, Source]]:
+    """The sources by translation group, each group's sources by language."""
+    groups: dict[str, dict[str, Source]] = {}
+    for source in sources:
+        groups.setdefault(source.group, {})[source.lang] = source
+    return groups
+
+
+@dataclass
+class Plan:
+    """What one build of a content folder plans, read from the build's own model: its site
+    (``contract.model.Site``: languages, items, groups, pages) and the generators that made it."""
+
+    site: object
+    generators: list
+
+    @property
+    def pages(self) -> list:
+        return self.site.pages
+
+    @property
+    def languages(self) -> list[str]:
+        return [lang.code for lang in self.site.languages]
+
+    @property
+    def content_types(self) -> list:
+        """The content types (``contract.SourceGenerator``), in the order of PLUGINS."""
+        from contract import SourceGenerator
+
+        return [generator for generator in self.generators if isinstance(generator, SourceGenerator)]
+
+    @property
+    def renderer(self):
+        from i18n.render import SiteRenderer
+
+        return next(generator for generator in self.generators if isinstance(generator, SiteRenderer))
+
+    def html_pages(self, lang: str | None = ...) -> list:
+        """The HTML pages planned (of language ``lang`` when given; None: the language-neutral ones)."""
+        return [page for page in self.pages if page.save_as.endswith(".html") and (lang is ... or page.lang == lang)]
+
+    def feeds(self, lang: str | None = ...) -> list:
+        """The Atom feeds planned, in the order the pages' heads list them."""
+        return [page for page in self.pages if page.template == "atom.xml" and (lang is ... or page.lang == lang)]
+
+    def item_pages(self, lang: str | None = ..., kind: str | None = None) -> list:
+        """The HTML pages of content items (of ``kind``: "press")."""
+        return [page for page in self.html_pages(lang) if page.item is not None and (kind is None or page.item.kind == kind)]
+
+    def pages_of(self, key_prefix: str, lang: str) -> list:
+        """The pages of language ``lang`` whose key starts with ``key_prefix``, in plan order ("press:list:" gives every list page)."""
+        return [page for page in self.pages if page.lang == lang and page.key.startswith(key_prefix)]
+
+
+def address(page) -> str:
+    """The URL path a planned page is served at: "/en/press/"."""
+    return "/" + page.url
+
+
+def plan(content: Path, work: Path, *settings: str, epoch: int | None = None) -> Plan:
+    """Plan the site of ``content`` in this process, as ``make check`` does (nothing written to an output).
+
+    ``settings`` as ``build`` takes them ("PRESS_PER_PAGE=2"); ``epoch``: SOURCE_DATE_EPOCH for the build's date.
+    ``work`` holds the build's cache and the folder the planner processes photos into.
+    """
+    from pelican.plugins import signals
+    from pelican.settings import read_settings
+
+    overrides = {name: json.loads(value) for name, value in (setting.split("=", 1) for setting in settings)}
+    overrides.update(PATH=str(content), OUTPUT_PATH=str(work / "output"), CACHE_PATH=str(work / "cache"), CHECK_ONLY=True,
+                     EXIT_WITHOUT_TEARDOWN=False)
+    generators: list = []
+
+    def keep(planned):
+        generators.extend(planned)
+
+    saved = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is not None:
+        os.environ["SOURCE_DATE_EPOCH"] = str(epoch)
+    try:
+        pelican_settings = read_settings(str(ROOT / "pelicanconf.py"), override=overrides)
+        module, _, name = pelican_settings["PELICAN_CLASS"].rpartition(".")
+        site_build = getattr(__import__(module, fromlist=[name]), name)(pelican_settings)
+        signals.all_generators_finalized.connect(keep)
+        try:
+            site_build.run()
+        finally:
+            signals.all_generators_finalized.disconnect(keep)
+    finally:
+        if saved is None:
+            os.environ.pop("SOURCE_DATE_EPOCH", None)
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = saved
+    from contract.model import Site
+
+    return Plan(Site.of(generators[0].context), generators)

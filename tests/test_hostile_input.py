@@ -54,7 +54,8 @@ def fails_harmlessly(work, *expected: str) -> list[str]:
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert result.returncode == 1, result.text
     assert no_traceback(result.text), result.text
-    assert len(result.text.splitlines()) < 40, result.text  # one line a problem, not pages of them
+    # one line a problem, not pages of them (the warnings the good sources give aside)
+    assert len([line for line in result.text.splitlines() if ": warning: " not in line]) < 40, result.text
     assert tree_digest(output) == before, "the previous output changed"
     assert not list(work.glob(".staging-*")), "a staging folder was left behind"
     for fragment in expected:

@@ -1,6 +1,7 @@
 """Simplified Chinese: converted from Traditional with OpenCC, overridden by an editor's .sc.md."""
 
 from sc.convert import Converter
+from tests.helpers import address
 
 
 def test_known_terms_convert_with_hong_kong_wording():
@@ -75,8 +76,8 @@ def test_switcher_offers_three_languages_everywhere(fixture_site):
         assert sorted(names + [current]) == sorted(["English", "繁體", "简体"]), url
 
 
-def test_untranslated_english_item_is_marked_on_sc_and_not_warned_twice(fixture_site):
-    entries = fixture_site.page("/sc/press/page/2/").select("a.sl-entry__link")
-    beta = [a for a in entries if a["href"] == "/en/press/2025/beta/"][0]
+def test_untranslated_english_item_is_marked_on_sc_and_not_warned_twice(fixture_site, fixture_plan):
+    entries = [a for page in fixture_plan.pages_of("press:list:", "sc") for a in fixture_site.page(address(page)).select("a.sl-entry__link")]
+    [beta] = [a for a in entries if a["href"] == "/en/press/2025/beta/"]
     assert beta.select_one(".sl-entry__only").get_text() == "（只有英文版）"  # in the page's language and script
     assert not [line for line in fixture_site.text.splitlines() if "Simplified Chinese (sc) translation" in line]

@@ -15,7 +15,7 @@ from babel.messages.pofile import read_po
 from lxml import etree
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import ROOT, build, environ
+from tests.helpers import ROOT, address, build, environ
 
 BASE = "http://127.0.0.1:8000"
 SM = "http://www.sitemaps.org/schemas/sitemap/0.9"
@@ -312,7 +312,21 @@ def test_every_page_has_a_canonical_link_to_itself_and_a_preview(fixture_site):
         assert meta(soup, "twitter:card") == ["summary_large_image"], url
 
 
-def test_og_type_is_article_for_releases_and_forums_only(fixture_site):
+def page_kinds(plan):
+    """What each content type declares its item pages to be (contract.PageKind), by kind."""
+    return {content_type.kind: content_type.page_kind for content_type in plan.content_types}
+
+
+def test_og_type_is_what_each_content_type_declares(fixture_site, fixture_plan):
+    """An item's page has the og:type its content type declares; every other page is a website."""
+    kinds = page_kinds(fixture_plan)
+    reachable = set(listable(fixture_site))
+    for page in fixture_plan.html_pages():
+        soup = fixture_site.page(address(page))
+        if address(page) not in reachable or soup.select_one("header.sl-header") is None:
+            continue  # a 404 or search page (noindex), or the root language chooser with a head of its own
+        wanted = kinds[page.item.kind].og_type if page.item is not None else "website"
+        assert meta(soup, "og:type") == [wanted], address(page)
     assert meta(fixture_site.page("/en/forums/forum-a/"), "og:type") == ["article"]
     assert meta(fixture_site.page("/tc/press/"), "og:type") == ["website"]
     home = fixture_site.page("/sc/")
@@ -351,8 +365,13 @@ def test_news_article_is_in_the_language_of_the_page(fixture_site):
     assert data["publisher"]["name"] == tr("tc", "Digital Policy Office")
 
 
-def test_only_releases_carry_news_article_data(fixture_site):
+def test_news_article_data_is_on_the_pages_of_the_content_types_that_declare_it_only(fixture_site, fixture_plan):
+    kinds = page_kinds(fixture_plan)
+    news = {address(page) for page in fixture_plan.item_pages() if kinds[page.item.kind].news_article}
+    assert "/en/press/2024/alpha/" in news
+    carrying = set()
     for url in listable(fixture_site):
         for script in fixture_site.page(url).select('script[type="application/ld+json"]'):
-            kind = json.loads(script.string)["@type"]
-            assert kind != "NewsArticle" or "/press/" in url and url.count("/") == 5, url
+            if json.loads(script.string)["@type"] == "NewsArticle":
+                carrying.add(url)
+    assert carrying == news

@@ -80,9 +80,32 @@ def source_names(content: Path | None, folder: str) -> frozenset[str]:
     return frozenset(file.name.split(".", 1)[0] for file in (content / folder).glob("*.md"))
 
 
+@functools.lru_cache(maxsize=None)
+def content_type_pages(content: Path | None) -> tuple[PageType, ...]:
+    """Page types for the content folders of ``content`` that no line of PAGE_TYPES covers yet.
+
+    A folder of sources (a content type added since the list was written, say content/workshops/)
+    whose list page ``/{lang}/<folder>/`` no line matches gets two types of its own: that list page,
+    and the pages below it.  So the browser checks cover a new content type's pages at once, without
+    a line written for it; a line added later (for screenshots, or a finer split) takes over.
+    """
+    if content is None or not content.is_dir():
+        return ()
+    standing = {kind.sources for kind in PAGE_TYPES if kind.sources}  # folders whose pages sit at /{lang}/<name>/
+    derived = []
+    for folder in sorted(path.name for path in content.iterdir() if path.is_dir() and path.name not in standing):
+        if not any((content / folder).rglob("*.md")):
+            continue  # not a folder of sources (downloads)
+        if any(kind.sources is None and kind.regex.match(f"/en/{folder}/") for kind in PAGE_TYPES):
+            continue  # listed already
+        escaped = re.escape(folder)
+        derived += [PageType(f"{folder}-list", rf"/{{lang}}/{escaped}/"), PageType(f"{folder}-page", rf"/{{lang}}/{escaped}/.+/")]
+    return tuple(derived)
+
+
 def page_type(path: str, content: Path | None = ROOT / "content") -> tuple[PageType | None, str | None]:
     """The type of the page at ``path`` of a site built from ``content``, and its language."""
-    for kind in PAGE_TYPES:
+    for kind in (*PAGE_TYPES, *content_type_pages(content)):
         match = kind.regex.match(path)
         if match and (kind.sources is None or match.group("name") in source_names(content, kind.sources)):
             return kind, match.groupdict().get("lang")
@@ -186,7 +209,7 @@ class Site:
             key = (page.type.name, page.lang)
             if key not in chosen or page.file.stat().st_size > chosen[key].file.stat().st_size:
                 chosen[key] = page
-        order = {kind.name: index for index, kind in enumerate(PAGE_TYPES)}
+        order = {kind.name: index for index, kind in enumerate((*PAGE_TYPES, *content_type_pages(self.content)))}
         return sorted(chosen.values(), key=lambda page: (order[page.type.name], page.lang or ""))
 
     def catalogue_failures(self) -> list[Failure]:
@@ -198,7 +221,7 @@ class Site:
             if page.type is None
         ]
         present = {(page.type.name, page.lang) for page in self.pages if page.type}
-        for kind in PAGE_TYPES:
+        for kind in PAGE_TYPES:  # a type content_type_pages gives has pages: it is made for them
             with_lang = "{lang}" in kind.pattern
             for lang in self.languages if with_lang else [None]:
                 if (kind.name, lang) not in present:
