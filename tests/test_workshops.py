@@ -139,7 +139,9 @@ def test_workshops_come_after_forums_in_the_navigation_and_are_in_the_sitemaps(w
     assert "Next workshop" in block
 
 
-def test_a_site_without_workshops_has_no_workshops_page_nor_navigation_entry(fixture_site):
-    assert not (fixture_site.output / "en" / "workshops").exists()
-    nav = links(fixture_site.page("/en/"), "nav .sl-nav__list a")
-    assert "/en/forums/" in nav and not any("workshops" in href for href in nav)
+def test_a_site_without_workshops_says_none_is_scheduled_and_offers_no_home_block(fixture_site):
+    """A declared section is always there (as the forums' has always been), empty until the first workshop."""
+    page = fixture_site.page("/en/workshops/")
+    assert page.select_one("#workshops-upcoming").find_parent("section").select_one("p").get_text() == "No workshop is scheduled at the moment."
+    assert page.select("a.sl-entry__link") == []
+    assert not any(title.get_text() in ("Next workshop", "Latest workshop") for title in fixture_site.page("/en/").select(".sl-block__title"))

@@ -149,8 +149,6 @@ class EventType(SourceGenerator):
         calendars = Calendars(self.context)  # from the build's calendar cache when unchanged
         about = tuple(f for f in (self.about, "summary") if f)
         upcoming, past = self.split(site)
-        if not upcoming and not past:
-            return []  # no series page, feed or calendar until the first event: the navigation leaves the section out
         upcoming_keys = {g.key for g in upcoming}
         pages = []
         for item in site.items:
