@@ -228,7 +228,7 @@ class EventType(SourceGenerator):
                     template="atom.xml",
                     title=title,
                     data={"items": own, "feed_id": f"tag:smartlab,2019:{code}/{self.folder}", "html_url": f"{code}/{self.folder}/"},
-                    revised=min(latest_revision(own) or site.build_date, site.build_date),
+                    revised=latest_revision(own),
                 )
             )
             in_lang = [g.best(code, site.languages) for g in upcoming + past]

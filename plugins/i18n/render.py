@@ -51,6 +51,7 @@ class SiteRenderer(Generator):
         super().__init__(*args, **kwargs)
         self.site = Site.of(self.context)
         self.catalogs = Catalogs(os.path.join(self.theme, "translations"), self.site.languages)
+        self.undated = self.site.build_date  # until the plan says otherwise (below)
         self.links: dict = {}
         self.feeds: dict = {}
         self._install_template_helpers()
@@ -71,6 +72,10 @@ class SiteRenderer(Generator):
                 site.pages.append(page)
         save_build_caches(self.context)  # the caches the builders shared (calendars), once all have planned
         self.sections = self._sections(builders)
+        # What a page with no revision of its own (an empty list) shows: by the clock, the site's newest
+        # revision, which changes only with the content (the build's time would render it again at every
+        # build); with SOURCE_DATE_EPOCH, the build's date.
+        self.undated = site.build_date if site.date_fixed else (latest_revision(site.items) or site.build_date)
         self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
         self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
         # Every page shows the build's year: the first build of the next year changes them all.
@@ -239,7 +244,7 @@ class SiteRenderer(Generator):
             "page": page,
             "links": self.links.get(page.url, {}),
             # never in the future: an upcoming forum's Date is not a revision
-            "revised": min(page.revised or self.site.build_date, self.site.build_date),
+            "revised": min(page.revised or self.undated, self.site.build_date),
             # what the page is for link previews (og:type, …): its item's content type declares it
             "page_kind": page.kind,
         }
