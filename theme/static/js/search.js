@@ -117,11 +117,13 @@
       return out;
     }
 
-    /* A word of the query as Pagefind is asked for it: a phrase (quoted: no near misses), the
-       Han characters of a Chinese one apart, as the index holds them. */
-    function pagefindQuery(term) {
-      var asked = foldUrl ? term.replace(HAN_AROUND, " $1 ") : term;
-      return "\"" + asked.replace(/\s+/g, " ").trim() + "\"";
+    /* A word of the query as Pagefind is asked for it: the Han characters of a Chinese one apart,
+       as the index holds them; quoted (a phrase) when asking which pages have it, since a phrase
+       admits no near misses, and plain when asking how well each answers (Pagefind scores every
+       page of a phrase search alike, so ranked by that alone the results came in index order). */
+    function pagefindQuery(term, phrase) {
+      var asked = (foldUrl ? term.replace(HAN_AROUND, " $1 ") : term).replace(/\s+/g, " ").trim();
+      return phrase ? "\"" + asked + "\"" : asked;
     }
 
     /* Where the words of the query are in a text: [start, end) pairs, in order, none overlapping.
@@ -258,7 +260,8 @@
       });
     }
 
-    /* The pages that have every word of the query, best first (the sum of Pagefind's scores). */
+    /* The pages that have every word of the query (as a phrase), best first: the sum of the
+       scores Pagefind gives them for each word asked plainly. */
     function find(pagefind, words) {
       var options = {};
       if (filter) {
@@ -266,17 +269,22 @@
         options.filters[filter] = "y";
       }
       return Promise.all(words.map(function (word) {
-        return pagefind.search(pagefindQuery(word), options);
+        return Promise.all([pagefind.search(pagefindQuery(word, true), options), pagefind.search(pagefindQuery(word, false), options)]);
       })).then(function (answers) {
         var byId = {};
         var counted = {};
-        answers.forEach(function (answer, number) {
-          (answer ? answer.results : []).forEach(function (result) {
+        answers.forEach(function (pair, number) {
+          var scores = {};
+          (pair[1] ? pair[1].results : []).forEach(function (result) {
+            scores[result.id] = result.score;
+          });
+          (pair[0] ? pair[0].results : []).forEach(function (result) {
+            var score = scores[result.id] || 0;
             if (counted[result.id] === number) {
-              byId[result.id].score += result.score;
+              byId[result.id].score += score;
               counted[result.id] = number + 1;
             } else if (number === 0) {
-              byId[result.id] = { score: result.score, data: result.data };
+              byId[result.id] = { score: score, data: result.data };
               counted[result.id] = 1;
             }
           });
