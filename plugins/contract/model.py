@@ -173,6 +173,11 @@ class Site:
         self.future_dates: list[dt.datetime] = []  # dates after the build that sources carry (held back or not)
         self.linked_sources: list[tuple[Item, str, str]] = []  # ({filename} links: item, target's rel path, as written)
         self.linked_addresses: list[tuple[Item, str]] = []  # addresses from the site's root a body links: item, as written
+        # In a rebuild, output/ as the last build left it (set by the build driver, None in a cold build):
+        # a stage may reuse a file from there as it is, and says so in ``reused_files`` (paths relative to
+        # it), which the build keeps in the new site.  No content type touches the record of the output.
+        self.previous_output: str | None = None
+        self.reused_files: set[str] = set()
 
     def kinds_where(self, **wanted) -> list[str]:
         """The content kinds whose PageKind has every attribute of ``wanted`` (``standing=True``)."""

@@ -66,7 +66,7 @@ class GalleriesGenerator(SourceGenerator):
 
     # -- photos, and the references to galleries from releases and forums ---------
     def resolve(self, site):
-        state = self.context.get("output_state")  # a rebuild: variants already published stay where they are
+        previous = site.previous_output  # a rebuild: variants already published stay where they are
         jobs, wanted = [], []
         listed = {}  # gallery folder -> file names some language lists
         for item in site.items:
@@ -93,7 +93,7 @@ class GalleriesGenerator(SourceGenerator):
                         source,
                         os.path.join(self.output_path, folder_in_output),
                         self._media_url(name),
-                        reuse_dir=os.path.join(state.final, folder_in_output) if state is not None and state.incremental else None,
+                        reuse_dir=os.path.join(previous, folder_in_output) if previous is not None else None,
                     )
                 )
             wanted.append((item, good))
@@ -105,13 +105,13 @@ class GalleriesGenerator(SourceGenerator):
         site.log.extend(result.problems)
         if not site.log.errors:  # every source read and every photo published: the cache keeps those only
             cache.prune(result.keys)  # (a typo in a gallery's index must not cost its photos' encoding)
-        if state is not None:
-            inside = state.final + os.sep  # variant paths are made from it: cut, not os.path.relpath
+        if previous is not None:
+            inside = previous + os.sep  # variant paths are made from it: cut, not os.path.relpath
             for photo in result.photos.values():
                 for variants in photo.variants.values():
                     for variant in variants:
                         if variant.path.startswith(inside):
-                            state.keep(variant.path[len(inside):].replace(os.sep, "/"))
+                            site.reused_files.add(variant.path[len(inside):].replace(os.sep, "/"))
         for item, refs in wanted:
             sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]
             item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]

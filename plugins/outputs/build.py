@@ -374,6 +374,7 @@ class SiteBuild(Pelican):
         context["static_content"] = {}
         context["localsiteurl"] = self.settings["SITEURL"]
         site = Site.of(context)
+        site.previous_output = state.final if state is not None and state.incremental else None
         generators = [
             cls(context=context, settings=self.settings, path=self.path, theme=self.theme, output_path=self.output_path)
             for cls in self._get_generator_classes()
@@ -388,6 +389,9 @@ class SiteBuild(Pelican):
         # 2. plan: translation groups, pages of every language, checks
         signals.all_generators_finalized.send(generators)
         check_site_addresses(site, context)  # every page is planned: links to site addresses resolve
+        if state is not None:
+            for rel in sorted(site.reused_files):  # files of the last output a stage reuses as they are
+                state.keep(rel)
         timer.lap("plan")
         # 3. render and write (skipped by the renderer when there are errors, and by CHECK_ONLY)
         if write and not site.log.errors:
