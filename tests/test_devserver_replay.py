@@ -4,7 +4,8 @@ The dev server's own build object (``tools/devserver.Builder``, with the setting
 with: ``PREVIEW``, ``STRICT_BUILD`` off, ``SEARCH_IN_BACKGROUND``) rebuilds a copy of the
 fixture site in this process, as the server does on each save, and keeps whatever it keeps
 in memory between its builds.  After each edit of a series (a body, a title, a date that
-moves a release to another year, a new translation, a deleted file, a renamed photo, ...)
+moves a release to another year, a new translation, a deleted file, a renamed photo, a forum
+renamed, time passing a forum's date, ...)
 the background search indexing the rebuild leaves is run to its end, and the whole output
 folder, ``pagefind/`` included, must equal that of a cold build of the same sources with
 the same settings (a separate ``pelican`` process, its own cache, no earlier output).
@@ -21,6 +22,7 @@ import pytest
 
 from tests.conftest import BUILD_EPOCH
 from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content, tree_digest
+from tests.test_incremental import PAST_FORUM_B_EPOCH
 
 DEVSERVER_SETTINGS = ("PREVIEW=true", "STRICT_BUILD=false")  # what tools/devserver.py overrides, as -e settings
 RENDERED_RE = re.compile(r"Built (\d+) pages .*; (\d+) rendered, the others unchanged")
@@ -54,6 +56,7 @@ class Replay:
             name, value = setting.split("=")
             self.builder.overrides[name] = int(value)
         self.colds = 0
+        self.epoch = BUILD_EPOCH
 
     def rebuild(self) -> str:
         """One rebuild, as on a save; then its search indexing, to its end.  Returns what it printed."""
@@ -74,7 +77,7 @@ class Replay:
         if (self.cache / "images").is_dir():  # encoded photos only: saves encoding them again
             shutil.copytree(self.cache / "images", cache / "images")
         result = build(self.content, folder / "output", *FIXTURE_SETTINGS, *DEVSERVER_SETTINGS, cache=cache,
-                       env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
+                       env=environ(SOURCE_DATE_EPOCH=str(self.epoch)))
         assert result.returncode == 0, result.text
         assert "rendered, the others unchanged" not in result.text  # cold: it renders everything
         served, cold = tree_digest(self.output), tree_digest(folder / "output")
@@ -98,6 +101,7 @@ def _rendered(printed: str) -> tuple[int, int]:
 def replay(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(BUILD_EPOCH))
     replay = Replay(tmp_path, capsys)
+    replay.monkeypatch = monkeypatch
     yield replay
     replay.builder.stop_indexing()
 
@@ -119,6 +123,8 @@ def test_every_step_of_a_series_of_edits_equals_a_cold_build(replay):
         "This release has no Chinese version, and was edited."))
     rendered, pages = _rendered(printed)
     assert 0 < rendered < pages / 2, printed  # a rebuild of what changed, not of everything
+    memory = replay.builder.memory.counts  # and one that took what it could from the last build's memory
+    assert memory["items reused"] > 10 and memory["fingerprints kept"] > pages / 2, memory
     # a Traditional Chinese body (its Simplified page is converted from it)
     step("a Traditional Chinese body edited", lambda: _replace(
         content / "press" / "2025" / "gamma.tc.md", "\n\n", "\n\n新增的第一句。\n\n"))
@@ -158,6 +164,12 @@ def test_every_step_of_a_series_of_edits_equals_a_cold_build(replay):
     step("a photo renamed", rename_photo)
     # a forum's title: the releases that name it show it
     step("a forum retitled", lambda: _replace(content / "forums" / "forum-a.en.md", "Title: ", "Title: Renamed: "))
+    # time passes: forum-b has taken place (nothing edited; the build's date alone changes what is built)
+    def later(monkeypatch=replay.monkeypatch):
+        replay.epoch = PAST_FORUM_B_EPOCH
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", str(PAST_FORUM_B_EPOCH))
+
+    step("time passing a forum's date", later)
     # back to an earlier text (a page whose output file is in the spare from two builds ago)
     step("an edit undone", lambda: _replace(
         content / "press" / "2025" / "beta.en.md", "This release has no Chinese version, and was edited.",

@@ -117,6 +117,9 @@ class Builder:
         self.builds = 0
         self.errors: list[str] = []  # what the last build printed about why it failed
         self.later = None  # the search index of the last build, made after its pages (search.later)
+        from outputs.memory import BuildMemory
+
+        self.memory = BuildMemory()  # what a rebuild reuses of the last one (items, conversions, fingerprints)
 
     def _instance(self):
         from pelican.settings import read_settings
@@ -129,7 +132,9 @@ class Builder:
         if isinstance(cls, str):
             module, name = cls.rsplit(".", 1)
             cls = getattr(__import__(module, fromlist=[name]), name)
-        return cls(settings)
+        instance = cls(settings)
+        instance.memory = self.memory
+        return instance
 
     def build(self):
         """Build once.  Returns whether the build succeeded and put its output in place.

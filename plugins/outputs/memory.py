@@ -1,0 +1,229 @@
+"""What the dev server keeps in memory between its builds, so that a rebuild does what the change needs.
+
+The CLI build (``make html``) starts from nothing but its caches on disk; the dev server builds
+again and again in one process (``tools/devserver.py``) and hands each of its builds the same
+:class:`BuildMemory` (``SiteBuild.memory``; ``context["build_memory"]``, None in every other
+build).  It holds three things, each used by one stage and each keyed so that a stale entry is
+never used:
+
+* **read** (``contract.generator.SourceGenerator.read_source``): the item made from each
+  source, reused as the very same object when the source's bytes are the same (the key the
+  parse cache uses), its file time stands for the same revision (``Item.saved``), and its body
+  links no file or source (``{static}``, ``{attach}``, ``{filename}``, relative addresses:
+  Pelican resolves those inside the body object once, against the build that made it).  What
+  a source's reading reports or adds to the build (a draft's warning, a content type's checks,
+  its references, its future dates) is done again for a reused item, and its cross-references
+  (``Item.links``) start empty, as a fresh item's do, for the plan to set again.
+* **derive** (``sc``): the item converted from a reused Traditional item, reused with it.
+* **fingerprint** (``i18n.render``): each page's render fingerprint, with what it was computed
+  from: the planned page and what the renderer adds to it (links between languages, revision
+  date, page kind), its language's shared digest, and every item the fingerprint reached, with
+  that item's digest.  A page planned equal (``==``: unchanged items are the same objects, so
+  the comparison stops at them) to the last build's, in the same surroundings, whose items
+  all digest as they did, has the same fingerprint: it is taken, not computed again.  An
+  item's own part (fields, body, address) is digested once for as long as the item is reused.
+
+Nothing here decides what is written: a kept fingerprint goes through the same test against
+the output manifest as a computed one (``OutputState.reusable``).  The memory is emptied when
+the code or the settings change (the code fingerprint), and forgets whatever the last build
+did not use.  ``tests/test_devserver_replay.py`` replays a series of edits through the dev
+server's builder and compares its output with a cold build's after each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from contract.fingerprint import Fingerprinter
+from contract.model import Item
+
+
+@dataclass
+class _Read:
+    digest: bytes  # of the source's bytes
+    item: Item
+    header: object  # the parsed header (lines of the fields, for the warnings said again)
+    found: list  # the body's addresses, as the parse found them
+
+
+@dataclass
+class _Fingerprinted:
+    page: object  # the OutputPage as planned
+    around: tuple  # (links, revised, page kind): what the renderer gives the page besides itself
+    shared: bytes  # its language's shared digest (navigation, footer, feeds, year)
+    fingerprint: bytes
+    reached: tuple  # ((item, depth, digest), ...): every item the fingerprint followed
+
+
+class TrackingFingerprinter(Fingerprinter):
+    """A :class:`Fingerprinter` that notes, for each page, every item its digest reached.
+
+    Items are noted wherever they are met (a page's own fields, a list's entries, what an item
+    refers to).  A record or a described object (``__fingerprint__``) is digested once per
+    build; the items met while digesting it are kept with it, and noted again for each page
+    that shows it.
+    """
+
+    def __init__(self, own: dict | None = None):
+        super().__init__()
+        self._noting: list[list] = []
+        self._met: dict[int, tuple[object, tuple]] = {}  # id(record) -> (record, items met in it)
+        for key, (_item, digest) in (own or {}).items():  # items reused since the last build
+            self._items[(key, -1)] = digest
+
+    def begin(self) -> None:
+        self._noting.append([])
+
+    def end(self) -> tuple:
+        return tuple(self._noting.pop())
+
+    def _item(self, item, depth: int) -> bytes:
+        digest = super()._item(item, depth)
+        if self._noting:
+            self._noting[-1].append((item, depth, digest))
+        return digest
+
+    def _feed(self, out, value, depth: int) -> None:
+        kind = type(value)
+        if kind is Item or not (hasattr(value, "__fingerprint__") or _frozen(kind)):
+            return super()._feed(out, value, depth)
+        known = self._met.get(id(value))
+        if known is not None and known[0] is value:
+            super()._feed(out, value, depth)  # its digest is remembered: nothing is met again
+            if self._noting:
+                self._noting[-1].extend(known[1])
+            return
+        self._noting.append([])
+        try:
+            super()._feed(out, value, depth)
+        finally:
+            met = tuple(self._noting.pop())
+        self._met[id(value)] = (value, met)
+        if self._noting:
+            self._noting[-1].extend(met)
+
+    def own_digests(self, items) -> dict:
+        """id -> (item, digest of its own part), for ``items`` whose own part was digested."""
+        found = {}
+        for item in items:
+            digest = self._items.get((id(item), -1))
+            if digest is not None:
+                found[id(item)] = (item, digest)
+        return found
+
+
+def _frozen(kind) -> bool:
+    params = getattr(kind, "__dataclass_params__", None)
+    return params is not None and params.frozen
+
+
+class BuildMemory:
+    """The dev server's memory of its last build (see the module's docstring)."""
+
+    def __init__(self):
+        self.code: str | None = None
+        self._reads: dict[str, _Read] = {}
+        self._derived: dict[tuple[int, str], tuple[Item, Item]] = {}
+        self._pages: dict[str, _Fingerprinted] = {}
+        self._own: dict[int, tuple[Item, bytes]] = {}
+        self.clear_build()
+        self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
+
+    def clear_build(self) -> None:
+        """What one build fills, to replace the memory's when it ends."""
+        self._next_reads: dict[str, _Read] = {}
+        self._next_derived: dict[tuple[int, str], tuple[Item, Item]] = {}
+        self._next_pages: dict[str, _Fingerprinted] = {}
+        self._fingerprinter: TrackingFingerprinter | None = None
+
+    def begin(self, code: str) -> None:
+        """A build starts with ``code`` (its code fingerprint): anything remembered under other code is dropped."""
+        if code != self.code:
+            self._reads, self._derived, self._pages, self._own = {}, {}, {}, {}
+            self.code = code
+        self.clear_build()
+        self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
+
+    # -- read ------------------------------------------------------------------------------
+    def read(self, rel: str, digest: bytes):
+        """(item, header, found) of the last reading of ``rel`` when its bytes were these, else None."""
+        known = self._reads.get(rel)
+        if known is None or known.digest != digest:
+            return None
+        return known.item, known.header, known.found
+
+    def reused(self, rel: str) -> None:
+        self._next_reads[rel] = self._reads[rel]
+        self.counts["items reused"] += 1
+
+    def remember_read(self, rel: str, digest: bytes, item: Item, header, found: list) -> None:
+        self._next_reads[rel] = _Read(digest, item, header, found)
+
+    # -- derive ----------------------------------------------------------------------------
+    def derived(self, source: Item, lang: str, make) -> Item:
+        """The ``lang`` item converted from ``source``: the last build's when ``source`` is the same object."""
+        key = (id(source), lang)
+        known = self._derived.get(key)
+        if known is not None and known[0] is source:
+            item = known[1]
+            item.links = {}  # set again by the plan, as on a fresh item
+        else:
+            item = make()
+        self._next_derived[key] = (source, item)
+        return item
+
+    # -- fingerprint -----------------------------------------------------------------------
+    def fingerprinter(self) -> TrackingFingerprinter:
+        self._fingerprinter = TrackingFingerprinter(self._own)
+        return self._fingerprinter
+
+    def fingerprint(self, renderer, page) -> bytes | None:
+        """``renderer.fingerprint(page)``, taken from the last build when nothing it depends on changed.
+
+        Raises ``Unfingerprintable`` as ``renderer.fingerprint`` does.
+        """
+        fingerprinter = self._fingerprinter
+        if page.body is not None:
+            return renderer.fingerprint(page, fingerprinter)
+        shared = renderer.shared_digest(page, fingerprinter)
+        own = renderer._own(page)
+        around = (own["links"], own["revised"], own["page_kind"])
+        last = self._pages.get(page.save_as)
+        if last is not None and last.shared == shared and self._same(last, page, around):
+            self._next_pages[page.save_as] = _Fingerprinted(page, around, shared, last.fingerprint, last.reached)
+            self.counts["fingerprints kept"] += 1
+            return last.fingerprint
+        fingerprinter.begin()
+        try:
+            fingerprint = renderer.fingerprint(page, fingerprinter)
+        finally:
+            reached = fingerprinter.end()
+        if fingerprint is not None:
+            self._next_pages[page.save_as] = _Fingerprinted(page, around, shared, fingerprint, reached)
+        self.counts["fingerprints computed"] += 1
+        return fingerprint
+
+    def _same(self, last: _Fingerprinted, page, around: tuple) -> bool:
+        try:
+            if last.page != page or last.around != around:
+                return False
+        except RecursionError:  # items that refer to each other, compared as values: not known equal
+            return False
+        fingerprinter = self._fingerprinter
+        for item, depth, digest in last.reached:
+            if fingerprinter._item(item, depth) != digest:  # digests of this build, each made once
+                return False
+        return True
+
+    # -- the end of a build ----------------------------------------------------------------
+    def end(self, site, fingerprinted: bool) -> None:
+        """Keep what this build read, derived and (``fingerprinted``: when it got so far) fingerprinted."""
+        self._reads, self._derived = self._next_reads, self._next_derived
+        if fingerprinted and self._fingerprinter is not None:
+            self._pages = self._next_pages
+            self._own = self._fingerprinter.own_digests(site.items)
+        self.clear_build()
+
+
+def memory_of(context) -> BuildMemory | None:
+    return context.get("build_memory")
