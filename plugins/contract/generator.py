@@ -20,7 +20,7 @@ import re
 from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
-from .cache import KeyedCache, read_bytes
+from .cache import KeyedCache, keyed_cache, read_bytes
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError
@@ -118,7 +118,7 @@ def cache_for(context) -> KeyedCache:
             with open(code_file, "rb") as handle:
                 digest.update(handle.read())
         code = digest.hexdigest()
-        context["_source_cache"] = KeyedCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
+        context["_source_cache"] = keyed_cache(context, path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
 
 

@@ -32,8 +32,10 @@ server's builder and compares its output with a cold build's after each.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 
+from contract.cache import KeyedCache
 from contract.fingerprint import Fingerprinter
 from contract.model import Item
 
@@ -67,6 +69,7 @@ class TrackingFingerprinter(Fingerprinter):
     def __init__(self, own: dict | None = None):
         super().__init__()
         self._noting: list[list] = []
+        self._within = 0  # > 0 while an item's digest follows what it refers to (covered by that item's)
         self._met: dict[int, tuple[object, tuple]] = {}  # id(record) -> (record, items met in it)
         for key, (_item, digest) in (own or {}).items():  # items reused since the last build
             self._items[(key, -1)] = digest
@@ -75,10 +78,17 @@ class TrackingFingerprinter(Fingerprinter):
         self._noting.append([])
 
     def end(self) -> tuple:
-        return tuple(self._noting.pop())
+        """The items the page's digest reached since :meth:`begin`, each (item, depth) once."""
+        return tuple({(id(item), depth): (item, depth, digest) for item, depth, digest in self._noting.pop()}.values())
 
     def _item(self, item, depth: int) -> bytes:
-        digest = super()._item(item, depth)
+        if self._within:  # what an item refers to counts in that item's digest: not noted apart
+            return super()._item(item, depth)
+        self._within += 1
+        try:
+            digest = super()._item(item, depth)
+        finally:
+            self._within -= 1
         if self._noting:
             self._noting[-1].append((item, depth, digest))
         return digest
@@ -90,16 +100,18 @@ class TrackingFingerprinter(Fingerprinter):
         known = self._met.get(id(value))
         if known is not None and known[0] is value:
             super()._feed(out, value, depth)  # its digest is remembered: nothing is met again
-            if self._noting:
-                self._noting[-1].extend(known[1])
-            return
-        self._noting.append([])
-        try:
-            super()._feed(out, value, depth)
-        finally:
-            met = tuple(self._noting.pop())
-        self._met[id(value)] = (value, met)
-        if self._noting:
+            met = known[1]
+        else:
+            # the items met in it are noted with it, wherever it is met first (a page, or within an item)
+            self._noting.append([])
+            within, self._within = self._within, 0
+            try:
+                super()._feed(out, value, depth)
+            finally:
+                self._within = within
+                met = tuple(self._noting.pop())
+            self._met[id(value)] = (value, met)
+        if self._noting and not self._within:
             self._noting[-1].extend(met)
 
     def own_digests(self, items) -> dict:
@@ -122,6 +134,8 @@ class BuildMemory:
 
     def __init__(self):
         self.code: str | None = None
+        self._caches: dict[str, tuple[KeyedCache, tuple | None]] = {}  # path -> (cache, its file's identity)
+        self.unsaved: list[KeyedCache] = []  # caches the last build used and changed, to write after the reload
         self._reads: dict[str, _Read] = {}
         self._derived: dict[tuple[int, str], tuple[Item, Item]] = {}
         self._pages: dict[str, _Fingerprinted] = {}
@@ -143,6 +157,34 @@ class BuildMemory:
             self.code = code
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
+
+    # -- caches on disk ----------------------------------------------------------------------
+    def keyed_cache(self, path: str | None, fingerprint: str) -> KeyedCache:
+        """The cache saved at ``path``, continued from the last build's in memory when its file is still
+        the one that build read or wrote (else read again: a ``make html`` beside the server wrote it);
+        its saving is deferred to :meth:`flush`."""
+        last, identity = self._caches.get(path, (None, None)) if path else (None, None)
+        if last is not None and (identity is None or _file_identity(path) != identity):
+            last = None
+        if last is None and path:
+            identity = _file_identity(path)  # before reading it: a change meanwhile only reads it again
+        cache = KeyedCache(path, fingerprint, previous=last)
+        cache.deferred = self.unsaved
+        if path:
+            self._caches[path] = (cache, identity)
+        return cache
+
+    def flush(self) -> None:
+        """Write the caches the last build changed (the dev server calls it once the reload is announced)."""
+        unsaved, self.unsaved = self.unsaved, []
+        for cache in unsaved:
+            try:
+                cache.write()
+                identity = _file_identity(cache.path)
+            except OSError:  # not written: only a slower start next time; read from the file again
+                identity = None
+            if self._caches.get(cache.path, (None,))[0] is cache:
+                self._caches[cache.path] = (cache, identity)
 
     # -- read ------------------------------------------------------------------------------
     def read(self, rel: str, digest: bytes):
@@ -225,5 +267,9 @@ class BuildMemory:
         self.clear_build()
 
 
-def memory_of(context) -> BuildMemory | None:
-    return context.get("build_memory")
+def _file_identity(path: str) -> tuple | None:
+    try:
+        status = os.stat(path)
+    except OSError:
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev

@@ -31,7 +31,7 @@ def _derive_all(generators):
     cache = None
     if context.get("CACHE_CONTENT"):
         cache = os.path.join(context["CACHE_PATH"], "sc.pickle")
-    converter = Converter(context["SC_CONVERSION"], cache)
+    converter = Converter(context["SC_CONVERSION"], cache, context)
     siteurl = context["SITEURL"].rstrip("/")
     memory = context.get("build_memory")  # the dev server's (outputs.memory): an unchanged item's conversion is kept
     for lang in targets:
