@@ -444,7 +444,10 @@ def main(argv=None) -> int:
         print(f"Serving {os.path.relpath(output)}/ on {url} (drafts and scheduled releases shown; Ctrl-C stops).", flush=True)
         while True:
             changed = changes.get()
-            time.sleep(0.03)  # an editor may save several files at once
+            # An editor may save several files at once: the watcher already waits until 30 ms pass with
+            # no change (its step) before it reports a batch; batches the other folders' watchers report
+            # meanwhile are taken too.  (A second sleep of 30 ms here was a tenth of a rebuild at N = 1 000.)
+            time.sleep(0.002)
             while not changes.empty():
                 changed |= changes.get_nowait()
             if any(path == settings_file or path.startswith(PLUGINS + os.sep) for path in changed):

@@ -140,6 +140,7 @@ class BuildMemory:
         self._derived: dict[tuple[int, str], tuple[Item, Item]] = {}
         self._pages: dict[str, _Fingerprinted] = {}
         self._own: dict[int, tuple[Item, bytes]] = {}
+        self._made: dict = {}
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
@@ -148,12 +149,13 @@ class BuildMemory:
         self._next_reads: dict[str, _Read] = {}
         self._next_derived: dict[tuple[int, str], tuple[Item, Item]] = {}
         self._next_pages: dict[str, _Fingerprinted] = {}
+        self._next_made: dict = {}
         self._fingerprinter: TrackingFingerprinter | None = None
 
     def begin(self, code: str) -> None:
         """A build starts with ``code`` (its code fingerprint): anything remembered under other code is dropped."""
         if code != self.code:
-            self._reads, self._derived, self._pages, self._own = {}, {}, {}, {}
+            self._reads, self._derived, self._pages, self._own, self._made = {}, {}, {}, {}, {}
             self.code = code
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
@@ -257,12 +259,26 @@ class BuildMemory:
                 return False
         return True
 
+    # -- anything else made from values ----------------------------------------------------
+    def made(self, key, inputs, make):
+        """``make()``, or what it returned in the last build when ``inputs`` were equal (``==``) then.
+
+        For output made from plain values (strings, numbers, dates, frozen records of them) only:
+        equal values must stand for equal output."""
+        last = self._made.get(key)
+        if last is not None and last[0] == inputs:
+            value = last[1]
+        else:
+            value = make()
+        self._next_made[key] = (inputs, value)
+        return value
+
     # -- the end of a build ----------------------------------------------------------------
     def end(self, site, fingerprinted: bool) -> None:
         """Keep what this build read, derived and (``fingerprinted``: when it got so far) fingerprinted."""
         self._reads, self._derived = self._next_reads, self._next_derived
         if fingerprinted and self._fingerprinter is not None:
-            self._pages = self._next_pages
+            self._pages, self._made = self._next_pages, self._next_made
             self._own = self._fingerprinter.own_digests(site.items)
         self.clear_build()
 

@@ -203,6 +203,7 @@ class LaterIndex:
             indexing = _index.Indexing(self.site, self.final, self.settings, pages)
             indexing.bundle = bundle
             indexing.cancelled = self._cancelled
+            indexing.reader.cancelled = self._cancelled  # the pages of a shard are read one by one: stop between two
             indexing.finish()
             if self._cancelled():
                 raise Cancelled
