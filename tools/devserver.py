@@ -386,7 +386,7 @@ def watch(targets: list[tuple[str, bool]], changes: queue.Queue, stop: threading
             return super().__call__(change, path) and not ignore(path)
 
     def run(folder, recursive):
-        for batch in watchfiles.watch(folder, watch_filter=Filter(), stop_event=stop, step=30,
+        for batch in watchfiles.watch(folder, watch_filter=Filter(), stop_event=stop, step=15,
                                       recursive=recursive, raise_interrupt=False):
             changes.put({path for _change, path in batch})
 
@@ -444,7 +444,7 @@ def main(argv=None) -> int:
         print(f"Serving {os.path.relpath(output)}/ on {url} (drafts and scheduled releases shown; Ctrl-C stops).", flush=True)
         while True:
             changed = changes.get()
-            # An editor may save several files at once: the watcher already waits until 30 ms pass with
+            # An editor may save several files at once: the watcher already waits until 15 ms pass with
             # no change (its step) before it reports a batch; batches the other folders' watchers report
             # meanwhile are taken too.  (A second sleep of 30 ms here was a tenth of a rebuild at N = 1 000.)
             time.sleep(0.002)
