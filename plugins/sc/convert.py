@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import opencc
 
@@ -27,8 +28,15 @@ class Converter:
 
     def _opencc_loaded(self):
         if self._opencc is None:
-            self._opencc = opencc.OpenCC(self._config)
+            self._opencc = _loaded(self._config)
         return self._opencc
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(config: str):
+    """OpenCC with its dictionaries loaded, once per process and configuration (the dev server's
+    rebuilds share it; a conversion's result depends on the configuration alone)."""
+    return opencc.OpenCC(config)
 
     def save(self) -> None:
         self._cache.save()
