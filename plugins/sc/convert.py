@@ -32,14 +32,15 @@ class Converter:
         return self._opencc
 
 
+    def save(self) -> None:
+        self._cache.save()
+
+
 @functools.lru_cache(maxsize=4)
 def _loaded(config: str):
     """OpenCC with its dictionaries loaded, once per process and configuration (the dev server's
     rebuilds share it; a conversion's result depends on the configuration alone)."""
     return opencc.OpenCC(config)
-
-    def save(self) -> None:
-        self._cache.save()
 
 
 def convert_value(value, convert):
