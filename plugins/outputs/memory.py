@@ -3,8 +3,8 @@
 The CLI build (``make html``) starts from nothing but its caches on disk; the dev server builds
 again and again in one process (``tools/devserver.py``) and hands each of its builds the same
 :class:`BuildMemory` (``SiteBuild.memory``; ``context["build_memory"]``, None in every other
-build).  It holds three things, each used by one stage and each keyed so that a stale entry is
-never used:
+build).  It holds these, each used by one stage and each keyed so that a stale entry is never
+used:
 
 * **read** (``contract.generator.SourceGenerator.read_source``): the item made from each
   source, reused as the very same object when the source's bytes are the same (the key the
@@ -22,6 +22,12 @@ never used:
   the comparison stops at them) to the last build's, in the same surroundings, whose items
   all digest as they did, has the same fingerprint: it is taken, not computed again.  An
   item's own part (fields, body, address) is digested once for as long as the item is reused.
+* **caches on disk** (``contract.cache.keyed_cache``: parses, conversions, calendars): continued
+  from the last build's entries instead of read again, as long as their file is the one that
+  build read or wrote (a ``make html`` beside the server writes its own: then it is read); and
+  written after the reload is announced (:meth:`BuildMemory.flush`), not before the commit.
+* **output made from plain values** (:meth:`BuildMemory.made`: the sitemaps): taken from the
+  last build when its inputs are equal.
 
 Nothing here decides what is written: a kept fingerprint goes through the same test against
 the output manifest as a computed one (``OutputState.reusable``).  The memory is emptied when
@@ -66,13 +72,19 @@ class TrackingFingerprinter(Fingerprinter):
     that shows it.
     """
 
-    def __init__(self, own: dict | None = None):
+    def __init__(self, own: dict | None = None, deep: dict | None = None):
         super().__init__()
         self._noting: list[list] = []
         self._within = 0  # > 0 while an item's digest follows what it refers to (covered by that item's)
         self._met: dict[int, tuple[object, tuple]] = {}  # id(record) -> (record, items met in it)
+        self._seeded: set[int] = set()
         for key, (_item, digest) in (own or {}).items():  # items reused since the last build
             self._items[(key, -1)] = digest
+            self._seeded.add(key)
+        # (id, depth) -> (item, digest, digest of the item it was converted from): digests of the last
+        # build's items that referred to nothing (no links), and this build's
+        self._deep_last = deep or {}
+        self.deep: dict[tuple[int, int], tuple] = {}
 
     def begin(self) -> None:
         self._noting.append([])
@@ -83,14 +95,37 @@ class TrackingFingerprinter(Fingerprinter):
 
     def _item(self, item, depth: int) -> bytes:
         if self._within:  # what an item refers to counts in that item's digest: not noted apart
-            return super()._item(item, depth)
+            return self._item_digest(item, depth)
         self._within += 1
         try:
-            digest = super()._item(item, depth)
+            digest = self._item_digest(item, depth)
         finally:
             self._within -= 1
         if self._noting:
             self._noting[-1].append((item, depth, digest))
+        return digest
+
+    def _item_digest(self, item, depth: int) -> bytes:
+        """``Fingerprinter._item``; for a reused item that refers to nothing now and did not then, the
+        last build's digest when what it was converted from digests as it did (its inputs are then
+        the same: its own part, that item's digest, no links)."""
+        key = (id(item), depth)
+        known = self._items.get(key)
+        if known is not None:
+            return known
+        if item.links:
+            return super()._item(item, depth)
+        derived = item.derived_from
+        last = self._deep_last.get(key)
+        if last is not None and last[0] is item and id(item) in self._seeded:
+            if depth == 0 or (derived is None) == (last[2] is None):
+                if depth == 0 or derived is None or self._item_digest(derived, depth - 1) == last[2]:
+                    self._items[key] = last[1]
+                    self.deep[key] = last
+                    return last[1]
+        digest = super()._item(item, depth)
+        below = None if derived is None or depth == 0 else self._items.get((id(derived), depth - 1))
+        self.deep[key] = (item, digest, below)
         return digest
 
     def _feed(self, out, value, depth: int) -> None:
@@ -141,6 +176,7 @@ class BuildMemory:
         self._pages: dict[str, _Fingerprinted] = {}
         self._own: dict[int, tuple[Item, bytes]] = {}
         self._made: dict = {}
+        self._deep: dict = {}
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
@@ -155,7 +191,7 @@ class BuildMemory:
     def begin(self, code: str) -> None:
         """A build starts with ``code`` (its code fingerprint): anything remembered under other code is dropped."""
         if code != self.code:
-            self._reads, self._derived, self._pages, self._own, self._made = {}, {}, {}, {}, {}
+            self._reads, self._derived, self._pages, self._own, self._made, self._deep = {}, {}, {}, {}, {}, {}
             self.code = code
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
@@ -218,7 +254,7 @@ class BuildMemory:
 
     # -- fingerprint -----------------------------------------------------------------------
     def fingerprinter(self) -> TrackingFingerprinter:
-        self._fingerprinter = TrackingFingerprinter(self._own)
+        self._fingerprinter = TrackingFingerprinter(self._own, self._deep)
         return self._fingerprinter
 
     def fingerprint(self, renderer, page) -> bytes | None:
@@ -280,6 +316,7 @@ class BuildMemory:
         if fingerprinted and self._fingerprinter is not None:
             self._pages, self._made = self._next_pages, self._next_made
             self._own = self._fingerprinter.own_digests(site.items)
+            self._deep = self._fingerprinter.deep
         self.clear_build()
 
 
