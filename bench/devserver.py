@@ -65,8 +65,12 @@ def _wait_indexed(log: str, process, since: int) -> None:
     while True:
         with open(log, "rb") as handle:
             handle.seek(since)
-            if b"devserver: search: " in handle.read():
-                return
+            text = handle.read()
+        # the line of this edit's rebuild, then the outcome of the indexing that followed it (an
+        # indexing of the last edit abandoned by this rebuild says so before it)
+        rebuilt = text.rfind(b" changed; rebuilt in ")
+        if rebuilt >= 0 and b"devserver: search: " in text[rebuilt:]:
+            return
         if process.poll() is not None:
             raise Stuck(f"the dev server ended (status {process.returncode}); see {log}")
         if time.monotonic() - started > INDEX_WAIT:
