@@ -27,11 +27,16 @@
 * A page asked for while a rebuild runs waits for it (at most ``REBUILD_WAIT`` seconds)
   and is then sent from the rebuilt site.
 
-To keep a one-file edit under two seconds (about one on the sample site):
+To keep a one-file edit fast (docs/performance.md, "The editor's loop"):
 
 * each build renders and writes only the pages the change affects, and
   indexes for search only the languages whose pages changed
   (plugins/outputs/state.py, as every build does);
+* each build is handed the memory of the one before (``Builder.memory``,
+  plugins/outputs/memory.py): the items of unchanged sources and their
+  Simplified conversions are reused, a page planned as before whose items
+  digest as before keeps its fingerprint without it being computed again, the
+  caches on disk are continued in memory and written after the reload;
 * a rebuild swaps its pages in with the last search index and announces the
   reload first; the changed shards are indexed afterwards, in a thread that
   holds the build lock and swaps ``output/pagefind`` in one more atomic step
