@@ -5,7 +5,7 @@ with: ``PREVIEW``, ``STRICT_BUILD`` off, ``SEARCH_IN_BACKGROUND``) rebuilds a co
 fixture site in this process, as the server does on each save, and keeps whatever it keeps
 in memory between its builds.  After each edit of a series (a body, a title, a date that
 moves a release to another year, a new translation, a deleted file, a renamed photo, a forum
-renamed, time passing a forum's date, ...)
+renamed, time passing a forum's date, a save that fails the build and its fix, ...)
 the background search indexing the rebuild leaves is run to its end, and the whole output
 folder, ``pagefind/`` included, must equal that of a cold build of the same sources with
 the same settings (a separate ``pelican`` process, its own cache, no earlier output).
@@ -170,6 +170,15 @@ def test_every_step_of_a_series_of_edits_equals_a_cold_build(replay):
         monkeypatch.setenv("SOURCE_DATE_EPOCH", str(PAST_FORUM_B_EPOCH))
 
     step("time passing a forum's date", later)
+    # a save with an error: the build fails and the served site stays; the fix is then built
+    beta = content / "press" / "2025" / "beta.en.md"
+    good = beta.read_text(encoding="utf-8")
+    beta.write_text(good.replace("Date: 2025-07-30 14:30", "Date: 2025-13-45 99:99"), encoding="utf-8")
+    before = tree_digest(replay.output)
+    assert not replay.builder.build(), "a date that does not exist fails the build"
+    replay.builder.stop_indexing()
+    assert tree_digest(replay.output) == before, "a failed build leaves the served site as it was"
+    step("an error fixed", lambda: beta.write_text(good.replace("Beta, retitled", "Beta, fixed"), encoding="utf-8"))
     # back to an earlier text (a page whose output file is in the spare from two builds ago)
     step("an edit undone", lambda: _replace(
         content / "press" / "2025" / "beta.en.md", "This release has no Chinese version, and was edited.",
