@@ -7,7 +7,9 @@ for each language edited, one release's source in that language is changed (a
 token of its own put in its first paragraph) and the page is fetched over HTTP
 every 10 ms until it holds the token: the time from the write to that response is
 one sample.  After each sample the server is left to finish what follows (search
-indexing) until its log has been quiet for a second, so that samples do not overlap.
+indexing): until it says how the indexing ended, then until its log has been quiet for a
+second, so that samples do not overlap (an edit made while the last one's indexing runs
+first waits for that indexing to be abandoned).
 
 English edits are looked for on the release's English page; a Traditional Chinese
 edit on its Simplified page, the last to be made (converted from the Traditional one).
@@ -30,6 +32,7 @@ EDITS = (("en", "en", "en"), ("tc", "sc", "tc"))  # (source edited, page polled,
 POLL = 0.01  # seconds between two fetches of the page
 QUIET = 1.0  # the server's log unchanged for this long: it has finished with the edit
 TIMEOUT = 120  # seconds: a page that never shows the change stops the measurement
+INDEX_WAIT = 60  # seconds to wait for the line that ends an edit's search indexing
 
 
 class Stuck(RuntimeError):
@@ -51,6 +54,28 @@ def _fetch(port: int, path: str) -> bytes:
         return body
     except OSError:
         return b""
+
+
+def _wait_indexed(log: str, process, since: int) -> None:
+    """Wait until the server says how the search indexing that follows an edit ended (a line
+    ``devserver: search: ...`` after byte ``since`` of its log): the indexing prints nothing while
+    it runs, so a quiet log alone does not tell that it has ended (at N = 1 000 a Chinese edit's
+    indexing takes longer than a second)."""
+    started = time.monotonic()
+    while True:
+        with open(log, "rb") as handle:
+            handle.seek(since)
+            text = handle.read()
+        # the line of this edit's rebuild, then the outcome of the indexing that followed it (an
+        # indexing of the last edit abandoned by this rebuild says so before it)
+        rebuilt = text.rfind(b" changed; rebuilt in ")
+        if rebuilt >= 0 and b"devserver: search: " in text[rebuilt:]:
+            return
+        if process.poll() is not None:
+            raise Stuck(f"the dev server ended (status {process.returncode}); see {log}")
+        if time.monotonic() - started > INDEX_WAIT:
+            return  # no indexing followed the edit: the quiet log is enough
+        time.sleep(0.05)
 
 
 def _wait_quiet(log: str, process) -> None:
@@ -107,6 +132,7 @@ def measure(n: int, work: str, code_root: str, *, seed: int, rounds: int, say=pr
             for number in range(1, rounds + 1):
                 token = f"benchedit{label}{number}x{int(time.time() * 1000)}"
                 wanted = token.encode()
+                since = os.path.getsize(log)
                 began = time.perf_counter()
                 with open(path, "wb") as handle:
                     handle.write(_edited(original, token))
@@ -116,6 +142,7 @@ def measure(n: int, work: str, code_root: str, *, seed: int, rounds: int, say=pr
                     time.sleep(POLL)
                 samples.append(time.perf_counter() - began)
                 say(f"  N={n}: {label} edit {number}: served after {samples[-1]:.2f} s")
+                _wait_indexed(log, process, since)
                 _wait_quiet(log, process)
             with open(path, "wb") as handle:
                 handle.write(original)

@@ -24,12 +24,19 @@
   plugins' code or to the settings file restarts the server process instead
   (imported code cannot be reloaded safely); the open pages reconnect and
   reload once its first build is served.
+* A page asked for while a rebuild runs waits for it (at most ``REBUILD_WAIT`` seconds)
+  and is then sent from the rebuilt site.
 
-To keep a one-file edit under two seconds (about one on the sample site):
+To keep a one-file edit fast (docs/performance.md, "The editor's loop"):
 
 * each build renders and writes only the pages the change affects, and
   indexes for search only the languages whose pages changed
   (plugins/outputs/state.py, as every build does);
+* each build is handed the memory of the one before (``Builder.memory``,
+  plugins/outputs/memory.py): the items of unchanged sources and their
+  Simplified conversions are reused, a page planned as before whose items
+  digest as before keeps its fingerprint without it being computed again, the
+  caches on disk are continued in memory and written after the reload;
 * a rebuild swaps its pages in with the last search index and announces the
   reload first; the changed shards are indexed afterwards, in a thread that
   holds the build lock and swaps ``output/pagefind`` in one more atomic step
@@ -75,6 +82,7 @@ ERROR_CSS = b""".sl-build-failed { margin: 0; padding: 1rem; background: #fde8e8
 .sl-build-failed__lines { margin: 0; white-space: pre-wrap; overflow-wrap: anywhere; font-size: 0.9rem; }
 """
 SHOWN_LINES = 40  # of a failed build's messages, in the page
+REBUILD_WAIT = 10  # seconds a page asked for during a rebuild waits for it, at most (then the last site is sent)
 
 
 # -- builds ----------------------------------------------------------------------------------
@@ -117,6 +125,9 @@ class Builder:
         self.builds = 0
         self.errors: list[str] = []  # what the last build printed about why it failed
         self.later = None  # the search index of the last build, made after its pages (search.later)
+        from outputs.memory import BuildMemory
+
+        self.memory = BuildMemory()  # what a rebuild reuses of the last one (items, conversions, fingerprints)
 
     def _instance(self):
         from pelican.settings import read_settings
@@ -129,7 +140,9 @@ class Builder:
         if isinstance(cls, str):
             module, name = cls.rsplit(".", 1)
             cls = getattr(__import__(module, fromlist=[name]), name)
-        return cls(settings)
+        instance = cls(settings)
+        instance.memory = self.memory
+        return instance
 
     def build(self):
         """Build once.  Returns whether the build succeeded and put its output in place.
@@ -137,6 +150,7 @@ class Builder:
         Indexing for search that a last build left running is abandoned first (its lock given
         back): this build indexes what changed since the index in the output folder."""
         abandoned = self.stop_indexing()
+        self.memory.flush()  # caches the last build changed, when nothing wrote them since
         self.builds += 1
         pelican = None
         printed = _Tee(sys.stderr)
@@ -161,7 +175,9 @@ class Builder:
         return committed
 
     def start_indexing(self) -> None:
-        """Start the search indexing the last build left for after its reload, if any."""
+        """Once the last build's reload is announced: write the caches it changed (outputs.memory), then
+        start the search indexing it left for after its reload, if any."""
+        self.memory.flush()
         if self.later is not None:
             self.later.report = lambda line: print(f"devserver: {line}.", flush=True)
             self.later.start()
@@ -214,6 +230,21 @@ class Announcer:
         self.current = f"{os.getpid()}-{int(time.time() * 1000)}-0"
         self._count = 0
         self.errors: list[str] = []  # the newest build failed: why (shown at the top of every page)
+        self._settled = threading.Event()  # no rebuild under way
+        self._settled.set()
+
+    def rebuilding(self) -> None:
+        """A rebuild starts: pages asked for meanwhile wait for it (``settled``)."""
+        self._settled.clear()
+
+    def settled(self, timeout: float) -> None:
+        """Wait until no rebuild is under way (at most ``timeout`` seconds).
+
+        A page asked for while the site is being rebuilt is the rebuilt one (a reload during a
+        rebuild shows the change, not the site before it), and the request does not take the
+        interpreter from the rebuild while it runs: a request handled meanwhile slowed a
+        rebuild by up to a third when a page was asked for every 10 ms (docs/performance.md)."""
+        self._settled.wait(timeout)
 
     def announce(self, errors: list[str] | None = None) -> None:
         with self._changed:
@@ -221,6 +252,7 @@ class Announcer:
             self._count += 1
             self.current = f"{os.getpid()}-{int(time.time() * 1000)}-{self._count}"
             self._changed.notify_all()
+        self._settled.set()
 
     def wait(self, seen: str, timeout: float) -> str:
         with self._changed:
@@ -264,6 +296,7 @@ class Handler(http.server.SimpleHTTPRequestHandler):
             return self._send_file(SCRIPT_SOURCE, "text/javascript; charset=utf-8")
         if path == ERROR_CSS_URL:
             return self._send_bytes(ERROR_CSS, "text/css; charset=utf-8")
+        self.announcer.settled(REBUILD_WAIT)  # a file of the site: from the rebuilt one when a rebuild runs
         page = self._html_file(path)
         if page is not None:
             return self._send_page(*page)
@@ -358,7 +391,7 @@ def watch(targets: list[tuple[str, bool]], changes: queue.Queue, stop: threading
             return super().__call__(change, path) and not ignore(path)
 
     def run(folder, recursive):
-        for batch in watchfiles.watch(folder, watch_filter=Filter(), stop_event=stop, step=30,
+        for batch in watchfiles.watch(folder, watch_filter=Filter(), stop_event=stop, step=15,
                                       recursive=recursive, raise_interrupt=False):
             changes.put({path for _change, path in batch})
 
@@ -416,7 +449,10 @@ def main(argv=None) -> int:
         print(f"Serving {os.path.relpath(output)}/ on {url} (drafts and scheduled releases shown; Ctrl-C stops).", flush=True)
         while True:
             changed = changes.get()
-            time.sleep(0.03)  # an editor may save several files at once
+            # An editor may save several files at once: the watcher already waits until 15 ms pass with
+            # no change (its step) before it reports a batch; batches the other folders' watchers report
+            # meanwhile are taken too.  (A second sleep of 30 ms here was a tenth of a rebuild at N = 1 000.)
+            time.sleep(0.002)
             while not changes.empty():
                 changed |= changes.get_nowait()
             if any(path == settings_file or path.startswith(PLUGINS + os.sep) for path in changed):
@@ -428,6 +464,7 @@ def main(argv=None) -> int:
                 os.execv(sys.executable, [sys.executable, os.path.abspath(__file__), *sys.argv[1:]])
             names = ", ".join(sorted(os.path.relpath(p) for p in changed)[:3]) + (" ..." if len(changed) > 3 else "")
             started = time.perf_counter()
+            announcer.rebuilding()  # pages asked for from now on wait for this build (announce ends it)
             swapped = builder.build()
             announcer.announce(builder.errors)  # a failure too: the open pages reload and show why
             if swapped:
@@ -442,6 +479,7 @@ def main(argv=None) -> int:
     finally:
         if "builder" in locals():
             builder.stop_indexing()
+            builder.memory.flush()
         stop.set()
         if serving:
             server.shutdown()

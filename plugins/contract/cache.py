@@ -97,7 +97,10 @@ def replace_whole(path: str, step: str, dump) -> None:
 
 
 class KeyedCache:
-    def __init__(self, path: str | None, fingerprint: str):
+    def __init__(self, path: str | None, fingerprint: str, previous: "KeyedCache | None" = None):
+        """The cache saved at ``path``; or, given ``previous`` (the same cache as the last build of this
+        process left it, when the file is still what that build read or wrote: ``outputs.memory``),
+        that build's entries, without reading the file."""
         self.path = path
         self.fingerprint = f"{CACHE_VERSION}:{fingerprint}"
         self._old: dict = {}
@@ -106,7 +109,10 @@ class KeyedCache:
         self._files_new: dict[str, tuple] = {}  # the same, for files this build hashed or trusted
         self._started_ns = time.time_ns()
         self.hits = self.misses = 0
-        if path and os.path.exists(path):
+        self.deferred: list | None = None  # when a list, save() puts the cache there to be written later
+        if previous is not None and previous.fingerprint == self.fingerprint and previous.path == path:
+            self._old, self._files_old = previous._new, previous._files_new
+        elif path and os.path.exists(path):
             try:
                 with open(path, "rb") as handle:
                     stored_fingerprint, entries, files = pickle.load(handle)
@@ -164,9 +170,23 @@ class KeyedCache:
         return key, data
 
     def save(self) -> None:
-        """Write the entries this build used (and the files it hashed), unless the saved cache is exactly that."""
-        if not self.path or (self.misses == 0 and self._new.keys() == self._old.keys() and self._files_new == self._files_old):
+        """Write the entries this build used (and the files it hashed), unless the saved cache is exactly that.
+
+        With ``deferred`` set (the dev server), the cache is put there instead, for :meth:`write` to
+        be called once the build's pages are served."""
+        if not self.unsaved():
             return
+        if self.deferred is not None:
+            if self not in self.deferred:
+                self.deferred.append(self)
+            return
+        self.write()
+
+    def unsaved(self) -> bool:
+        """Whether the saved cache is not what this build used."""
+        return bool(self.path) and not (self.misses == 0 and self._new.keys() == self._old.keys() and self._files_new == self._files_old)
+
+    def write(self) -> None:
         os.makedirs(os.path.dirname(self.path), exist_ok=True)
         replace_whole(
             self.path, "cache:write",
@@ -191,10 +211,19 @@ def build_cache(context, name: str, fingerprint: str) -> KeyedCache:
     cache = caches.get(name)
     if cache is None:
         path = os.path.join(context["CACHE_PATH"], f"{name}.pickle") if context.get("CACHE_CONTENT") else None
-        cache = caches[name] = KeyedCache(path, fingerprint)
+        cache = caches[name] = keyed_cache(context, path, fingerprint)
     elif cache.fingerprint != f"{CACHE_VERSION}:{fingerprint}":
         raise ValueError(f"the cache {name!r} is asked for with two fingerprints: its owners must make its values with the same code")
     return cache
+
+
+def keyed_cache(context, path: str | None, fingerprint: str) -> KeyedCache:
+    """The build's :class:`KeyedCache` saved at ``path``: in the dev server, continued from its last
+    build's in memory and written after the reload (``outputs.memory``); else read from the file."""
+    memory = context.get("build_memory") if context is not None else None
+    if memory is None:
+        return KeyedCache(path, fingerprint)
+    return memory.keyed_cache(path, fingerprint)
 
 
 def save_build_caches(context) -> None:

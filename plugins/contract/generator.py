@@ -20,7 +20,7 @@ import re
 from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
-from .cache import KeyedCache, read_bytes
+from .cache import KeyedCache, keyed_cache, read_bytes
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError
@@ -32,6 +32,7 @@ from .reader import SourceReader
 from .workers import map_forked, workers
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_READ_AFRESH = object()  # SourceGenerator._read_again: the remembered item cannot stand for this reading
 
 
 _DEFAULT_LINK_REGEX = "[{|](?P<what>.*?)[|}]"  # Pelican's INTRASITE_LINK_REGEX
@@ -117,7 +118,7 @@ def cache_for(context) -> KeyedCache:
             with open(code_file, "rb") as handle:
                 digest.update(handle.read())
         code = digest.hexdigest()
-        context["_source_cache"] = KeyedCache(path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
+        context["_source_cache"] = keyed_cache(context, path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
 
 
@@ -338,10 +339,20 @@ class SourceGenerator(PageBuilder):
             self.log.extend(err.problems)
             return None
         found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
+        memory = self.context.get("build_memory")  # the dev server's (outputs.memory), else None
+        if memory is not None:
+            last = memory.read(rel, digest)
+            if last is not None:
+                again = self._read_again(rel, full, shown, *last)
+                if again is not _READ_AFRESH:
+                    memory.reused(rel)
+                    return again
         html = localize(html, self.site.language[lang].external_label)  # the parse is the same in every language
+        problems = len(self.log.problems)
         fields = self.schema.check(header, shown, self.log)
         if fields is None:
             return None
+        quiet = len(self.log.problems) == problems  # the header's checks said nothing (said again only by reading it)
         for dated in ("date", "modified"):  # when the clock passes it, what is built changes
             if isinstance(fields.get(dated), dt.datetime) and fields[dated] > self.site.build_date:
                 self.site.future_dates.append(fields[dated])
@@ -373,14 +384,40 @@ class SourceGenerator(PageBuilder):
         if not self.site.add(item):
             return None
         self.context["generated_content"][rel] = body  # add_source_path(body), without its relpath
+        resolved = self.check_references(item, rel, full, found)
+        if memory is not None and quiet and not (resolved.problems or resolved.static or resolved.sources):
+            # a body that links files or sources is resolved inside its Pelican object, once: read afresh
+            memory.remember_read(rel, digest, item, header, found)
+        return item
+
+    def _read_again(self, rel: str, full: str, shown: str, item: Item, header, found: list):
+        """The item the dev server's last build read from these same bytes (``outputs.memory``), with
+        what reading a source reports and adds done again; None when it is not published in this
+        build, ``_READ_AFRESH`` when its file's time stands for another revision now."""
+        if self.saved(full, item) != item.saved:
+            return _READ_AFRESH
+        fields = item.fields
+        for dated in ("date", "modified"):
+            if isinstance(fields.get(dated), dt.datetime) and fields[dated] > self.site.build_date:
+                self.site.future_dates.append(fields[dated])
+        if self.held_back(fields, header, shown):
+            return None
+        item.links = {}  # cross-references are set again by the plan
+        if not self.check(item):
+            return None
+        if not self.site.add(item):
+            return None
+        self.context["generated_content"][rel] = item.content
         self.check_references(item, rel, full, found)
         return item
 
     # Galleries list their photos by file name (checked by the galleries plugin).
     photos_by_name = False
 
-    def check_references(self, item: Item, rel: str, full: str, found: list) -> None:
-        """Resolve the body's addresses (``found``) to files: report each that fails; the files it may publish go to Pelican."""
+    def check_references(self, item: Item, rel: str, full: str, found: list):
+        """Resolve the body's addresses (``found``) to files: report each that fails; the files it may publish go to Pelican.
+
+        Returns what they resolved to (``contract.references.Resolved``)."""
         resolved = references_for(self.context).resolve(found, rel, photos_by_name=self.photos_by_name)
         for problem in resolved.problems:
             self.log.error(
@@ -394,6 +431,7 @@ class SourceGenerator(PageBuilder):
         for target, written in resolved.sources.items():
             self.site.linked_sources.append((item, target, written))
         self.site.linked_addresses.extend((item, written) for written in resolved.site_addresses)
+        return resolved
 
 
 class StaticFiles(StaticGenerator):

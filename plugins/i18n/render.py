@@ -49,6 +49,7 @@ class NavLink:
 class SiteRenderer(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self._memory = None
         self.site = Site.of(self.context)
         self.catalogs = Catalogs(os.path.join(self.theme, "translations"), self.site.languages)
         self.undated = self.site.build_date  # until the plan says otherwise (below)
@@ -261,15 +262,22 @@ class SiteRenderer(Generator):
         """
         if page.body is not None:
             return None  # written as it is: compared with the last build's file instead
+        return fingerprinter.digest((page.template, self.shared_digest(page, fingerprinter), self._own(page)))
+
+    def shared_digest(self, page: OutputPage, fingerprinter: Fingerprinter) -> bytes:
+        """The digest of what every page of ``page``'s language shows around its own content (made once)."""
         code = self._language_of(page).code
         shared = self._shared_digests.get(code)
         if shared is None:
             shared = self._shared_digests[code] = fingerprinter.digest(self._shared(code))
-        return fingerprinter.digest((page.template, shared, self._own(page)))
+        return shared
 
     def _fingerprint_or_why_not(self, page: OutputPage) -> tuple[bytes | None, str | None]:
-        """(fingerprint, None), or (None, why the page has none)."""
+        """(fingerprint, None), or (None, why the page has none).  In the dev server, a fingerprint
+        whose inputs did not change since its last build is taken from its memory (``outputs.memory``)."""
         try:
+            if self._memory is not None:
+                return self._memory.fingerprint(self, page), None
             return self.fingerprint(page, self._fingerprinter), None
         except Unfingerprintable as error:
             return None, f"/{page.url}: {error}"
@@ -292,7 +300,8 @@ class SiteRenderer(Generator):
             # took 1.6-2x the time of one process (each worker hashes the items its pages show
             # again, and touching the whole model copies it page by page), so the digests of
             # items and records are made once and shared by every page that shows them.
-            self._fingerprinter = Fingerprinter()
+            self._memory = self.context.get("build_memory")  # the dev server's (outputs.memory), else None
+            self._fingerprinter = Fingerprinter() if self._memory is None else self._memory.fingerprinter()
             self._shared_digests: dict[str, bytes] = {}
         self._unfingerprintable: list[str] = []
         if state is not None and state.incremental:

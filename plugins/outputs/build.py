@@ -183,6 +183,9 @@ class SiteBuild(Pelican):
         return [*generators, StaticFiles]  # Pelican's StaticGenerator, listing content/ safely
 
     committed = False
+    # What the dev server keeps between its builds in one process (outputs.memory.BuildMemory; it sets
+    # this on each build it makes); None for every other build, which starts from its disk caches only.
+    memory = None
 
     def run(self):
         # The cyclic garbage collector is off while the build runs: the model only grows until the
@@ -369,6 +372,10 @@ class SiteBuild(Pelican):
     def _run_stages(self, write: bool = True, state: OutputState | None = None) -> Site:
         context = self.settings.copy()
         context["output_state"] = state
+        memory = self.memory if state is not None else None
+        if memory is not None:
+            memory.begin(state.code)
+        context["build_memory"] = memory
         context["generated_content"] = {}
         context["static_links"] = set()
         context["static_content"] = {}
@@ -402,5 +409,8 @@ class SiteBuild(Pelican):
             timer.lap("render and write")
             signals.finalized.send(self)
             timer.lap("index and finish")
+        if memory is not None:
+            memory.end(site, fingerprinted=write and not site.log.errors)
+            logging.getLogger(__name__).info("memory: %s", ", ".join(f"{name} {count}" for name, count in memory.counts.items()))
         timer.report()
         return site

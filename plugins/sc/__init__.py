@@ -31,15 +31,20 @@ def _derive_all(generators):
     cache = None
     if context.get("CACHE_CONTENT"):
         cache = os.path.join(context["CACHE_PATH"], "sc.pickle")
-    converter = Converter(context["SC_CONVERSION"], cache)
+    converter = Converter(context["SC_CONVERSION"], cache, context)
     siteurl = context["SITEURL"].rstrip("/")
+    memory = context.get("build_memory")  # the dev server's (outputs.memory): an unchanged item's conversion is kept
     for lang in targets:
         for group in list(site.groups.values()):
             source = group.items.get(lang.derived_from)
             if source is None or lang.code in group.items:
                 continue
             generator = by_kind[group.kind]
-            site.add(derive(source, lang.code, generator.url, converter, siteurl, generator.schema))
+
+            def make(source=source, code=lang.code, generator=generator):
+                return derive(source, code, generator.url, converter, siteurl, generator.schema)
+
+            site.add(make() if memory is None else memory.derived(source, lang.code, make))
     converter.save()
 
 

@@ -1,18 +1,20 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 
 import opencc
 
-from contract.cache import KeyedCache
+from contract.cache import keyed_cache
 
 
 class Converter:
     """OpenCC with a cache keyed on the text converted (and the configuration)."""
 
-    def __init__(self, config: str, cache_path: str | None):
-        self._opencc = opencc.OpenCC(config)
-        self._cache = KeyedCache(cache_path, f"opencc:{config}")
+    def __init__(self, config: str, cache_path: str | None, context=None):
+        self._config = config
+        self._opencc = None  # loaded on the first text the cache does not have (its dictionaries take a while)
+        self._cache = keyed_cache(context, cache_path, f"opencc:{config}")
 
     @property
     def converted(self) -> int:
@@ -22,10 +24,23 @@ class Converter:
     def __call__(self, text: str) -> str:
         if not text:
             return text
-        return self._cache.get(text.encode("utf-8"), lambda: self._opencc.convert(text))
+        return self._cache.get(text.encode("utf-8"), lambda: self._opencc_loaded().convert(text))
+
+    def _opencc_loaded(self):
+        if self._opencc is None:
+            self._opencc = _loaded(self._config)
+        return self._opencc
+
 
     def save(self) -> None:
         self._cache.save()
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded(config: str):
+    """OpenCC with its dictionaries loaded, once per process and configuration (the dev server's
+    rebuilds share it; a conversion's result depends on the configuration alone)."""
+    return opencc.OpenCC(config)
 
 
 def convert_value(value, convert):

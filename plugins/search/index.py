@@ -437,8 +437,11 @@ class _Reader:
     def __init__(self, output: str, state):
         self.output = output
         self.state = state
+        self.cancelled = None  # a function: True when the indexing is abandoned (search.later): checked per page
 
     def __call__(self, save_as: str) -> str:
+        if self.cancelled is not None and self.cancelled():
+            raise IndexingCancelled
         path = self.state.current(save_as) if self.state is not None else os.path.join(self.output, save_as)
         with open(path, encoding="utf-8") as handle:
             return handle.read()
@@ -525,7 +528,8 @@ class Indexing:
         self.size = int(settings.get("SEARCH_SHARD_SIZE", 500))
         self.limit = workers(settings)
         self.bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
-        self.documents = Documents(site, _Reader(output, state), Folding(conversion))
+        self.reader = _Reader(output, state)
+        self.documents = Documents(site, self.reader, Folding(conversion))
         self.previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
         self.record: dict[str, dict] = {}  # "<index>#<number>" -> what the next build needs to know
         self.counts: dict[str, int] = {}

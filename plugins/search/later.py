@@ -106,6 +106,10 @@ class _CommittedPages:
     def keep(self, rel: str, fingerprint=None) -> None:
         """A file of the last index that this one has as it is: linked into the new one."""
         target = os.path.join(self.bundle, os.path.relpath(rel, _index.BUNDLE_DIR))
+        if os.path.lexists(target):
+            # the first shards of both indexes list the files of /pagefind/ itself (pagefind.js, the
+            # UI, the WebAssembly): the same file of output/, kept once (as the build's keep() does)
+            return
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.link(os.path.join(self.final, rel), target)
 
@@ -199,6 +203,7 @@ class LaterIndex:
             indexing = _index.Indexing(self.site, self.final, self.settings, pages)
             indexing.bundle = bundle
             indexing.cancelled = self._cancelled
+            indexing.reader.cancelled = self._cancelled  # the pages of a shard are read one by one: stop between two
             indexing.finish()
             if self._cancelled():
                 raise Cancelled

@@ -171,15 +171,21 @@ def robots_txt(base: str) -> bytes:
     return f"User-agent: *\nAllow: /\n\nSitemap: {base}/sitemap.xml\n".encode("utf-8")
 
 
-def files(site: Site) -> dict[str, bytes]:
-    """Every file this module writes: its path in the output folder and its bytes."""
+def files(site: Site, memory=None) -> dict[str, bytes]:
+    """Every file this module writes: its path in the output folder and its bytes.
+
+    ``memory``: the dev server's (``outputs.memory``), where a sitemap whose entries are those of its
+    last build is taken from."""
     base = site_base(site.settings)
     written: dict[str, bytes] = {}
     index = []
     links: dict[tuple, str] = {}
     for code, entries in entries_by_language(site).items():
         path = f"{code}/sitemap.xml"
-        written[path] = urlset(entries, links)
+        if memory is None:
+            written[path] = urlset(entries, links)
+        else:
+            written[path] = memory.made(("sitemap", path), entries, lambda entries=entries: urlset(entries, links))
         index.append((absolute(base, path), newest(entries)))
     written["sitemap.xml"] = sitemap_index(index)
     written["robots.txt"] = robots_txt(base)
