@@ -57,14 +57,11 @@ class _Pickler(pickle.Pickler):
     def __init__(self, buffer: io.BytesIO, fingerprinter: "Fingerprinter", depth: int):
         super().__init__(buffer, protocol=5)
         self.fast = True
-        self.buffer = buffer
         self._fingerprinter = fingerprinter
         self.depth = depth
 
     def persistent_id(self, obj):
         kind = type(obj)
-        if kind is dt.datetime:  # pickled, a zone-aware one costs ~25 us (its zone's __reduce__ in Python)
-            return b"d" + obj.isoformat().encode() + str(obj.tzinfo).encode()
         if kind in _PLAIN or isinstance(obj, _REFERENCES):
             return None
         if isinstance(obj, str):  # Markup
@@ -84,26 +81,16 @@ class Fingerprinter:
         self._shared: dict[tuple, tuple[object, bytes]] = {}  # (id, depth or None) -> (object kept alive, digest)
         self._fields: dict[type, tuple[tuple[str, ...], bool]] = {}  # dataclass -> (fields, frozen)
         self._plain: dict[type, bool] = {}
-        self._picklers: list[_Pickler] = []  # idle ones, for digest()
 
     def digest(self, value, depth: int = ITEM_DEPTH) -> bytes:
-        # Digests nest (a record inside a page is digested while the page is being pickled), so
-        # picklers are kept in a pool, one per level in use: making one costs more than most dumps.
-        pool = self._picklers
-        pickler = pool.pop() if pool else _Pickler(io.BytesIO(), self, depth)
-        buffer = pickler.buffer
-        pickler.depth = depth
+        buffer = io.BytesIO()
         try:
-            pickler.dump(value)
+            _Pickler(buffer, self, depth).dump(value)
         except (pickle.PicklingError, TypeError, AttributeError, RecursionError) as error:
             if isinstance(error, Unfingerprintable):
                 raise
             raise Unfingerprintable(f"cannot fingerprint {type(value).__qualname__}: {error}") from None
-        finally:
-            data = buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
-            pool.append(pickler)
+        data = buffer.getvalue()
         return hashlib.blake2b(data, digest_size=16).digest()
 
     def token(self, value, depth: int) -> bytes:

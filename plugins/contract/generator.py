@@ -11,8 +11,6 @@ check its header, and add an :class:`Item` to the site.
 from __future__ import annotations
 
 import datetime as dt
-import fnmatch
-import functools
 import hashlib
 import os
 import re
@@ -35,27 +33,16 @@ NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _READ_AFRESH = object()  # SourceGenerator._read_again: the remembered item cannot stand for this reading
 
 
-_DEFAULT_LINK_REGEX = "[{|](?P<what>.*?)[|}]"  # Pelican's INTRASITE_LINK_REGEX
-
-
 class Body(Content):
     """The Pelican content object behind an item: gives ``{filename}`` links.
 
-    Two of Pelican's steps are made cheaper for the many bodies that have no such link, with
-    the same result: its regular expressions are not run over a text that cannot match (every
-    match starts with ``{`` or ``|``), and a source's path is cut from the content folder's
-    instead of going through ``os.path.relpath``.  The files a body links are found by
+    A source's path is cut from the content folder's instead of going through
+    ``os.path.relpath``.  The files a body links are found by
     ``contract.references``, not by Pelican's ``get_static_links``.
     """
 
     mandatory_properties = ()
     default_template = None
-
-    def _may_link(self, content: str) -> bool:
-        return self.settings.get("INTRASITE_LINK_REGEX", _DEFAULT_LINK_REGEX) != _DEFAULT_LINK_REGEX or "{" in content or "|" in content
-
-    def _update_content(self, content, siteurl):
-        return super()._update_content(content, siteurl) if content and self._may_link(content) else content
 
     def get_relative_source_path(self, source_path=None):
         source_path = source_path or self.source_path
@@ -120,12 +107,6 @@ def cache_for(context) -> KeyedCache:
         code = digest.hexdigest()
         context["_source_cache"] = keyed_cache(context, path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
-
-
-@functools.lru_cache(maxsize=8)
-def _ignore_pattern(patterns: tuple[str, ...]) -> re.Pattern:
-    """One expression for all of IGNORE_FILES, as ``fnmatch`` reads each (never matches when empty)."""
-    return re.compile("|".join(fnmatch.translate(os.path.normcase(pattern)) for pattern in patterns) or r"(?!)")
 
 
 class PageBuilder(Generator):
@@ -255,19 +236,6 @@ class SourceGenerator(PageBuilder):
             return None
         saved = dt.datetime.fromtimestamp(os.stat(full).st_mtime, self.site.build_date.tzinfo).replace(microsecond=0)
         return min(saved, self.site.build_date)
-
-    def _include_path(self, path, extensions=None):
-        """Pelican's rule (IGNORE_FILES, then the extension), with the patterns compiled once.
-
-        ``get_files`` asks it for every file under the content type's folder: with galleries'
-        photos, tens of thousands of files, each tried against every pattern by ``fnmatch``.
-        """
-        if extensions is None:
-            extensions = tuple(self.readers.extensions)
-        basename = os.path.basename(path)
-        if _ignore_pattern(tuple(self.settings["IGNORE_FILES"])).match(os.path.normcase(basename)):
-            return False
-        return extensions is False or os.path.splitext(basename)[1][1:] in extensions
 
     def sources(self) -> list[str]:
         """The Markdown files of this content type that may be read, relative to the content folder (listed once).
