@@ -1,7 +1,7 @@
 """Crash-safe, exclusive builds: output/ is at every instant the whole previous site or the whole new one.
 
 A build killed at any step of its commit or of writing a cache (the ``BUILD_FAULT`` switch,
-``contract.cache.FAULT_STEPS``) leaves ``output/`` equal, byte for byte, to a cold build of the
+``incremental.cache.FAULT_STEPS``) leaves ``output/`` equal, byte for byte, to a cold build of the
 sources before the edit or of those after it, and the next build equals a cold build.  Two builds
 started together run one after the other.  A broken output folder is one line, a non-zero exit, the
 site as it was and no folder left behind.
@@ -23,7 +23,7 @@ import pytest
 from tests.conftest import BUILD_EPOCH
 from tests.helpers import FIXTURE_SETTINGS, PELICAN, ROOT, build, environ, fixture_content, no_traceback, tree_digest
 
-from contract.cache import FAULT_STEPS
+from incremental.cache import FAULT_STEPS
 
 COLD_STEPS = ("commit:start", "commit:swap", "commit:swapped", "commit:retiring")  # those a cold build reaches
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import pytest
 
-from contract.fingerprint import Fingerprinter, Unfingerprintable
+from incremental.fingerprint import Fingerprinter, Unfingerprintable
 from contract.model import Group, Item, OutputPage
 from outputs.state import OutputState, Record
 

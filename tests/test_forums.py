@@ -223,7 +223,7 @@ def _count_made(monkeypatch):
 
 def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
     import events.calendar as calendar_module
-    from contract.cache import save_build_caches
+    from incremental.cache import save_build_caches
 
     site, lang, event = _calendar_site(tmp_path)
     forum = event("forums/forum-a", "Forum A", venue="Science Park")
@@ -268,7 +268,7 @@ def test_a_calendar_key_is_exactly_what_the_file_shows(tmp_path):
 def test_owners_of_the_calendar_cache_keep_each_others_entries_and_unused_ones_are_dropped(tmp_path, monkeypatch):
     """Forums and a second content type share .cache/calendars.pickle: neither evicts the other's calendars."""
     import events.calendar as calendar_module
-    from contract.cache import save_build_caches
+    from incremental.cache import save_build_caches
 
     site, lang, event = _calendar_site(tmp_path)
     forum, workshop = event("forums/forum-a", "Forum A"), event("workshops/w-1", "Workshop 1")

@@ -153,7 +153,7 @@ def test_switcher_falls_back_to_home_and_x_default_prefers_english():
 def test_a_file_hashed_long_enough_ago_is_trusted_by_its_identity_and_read_again_when_it_changes(tmp_path):
     import os
 
-    from contract.cache import RECENT_NS, KeyedCache
+    from incremental.cache import RECENT_NS, KeyedCache
 
     source = tmp_path / "a.md"
     source.write_bytes(b"Title: A\n\nOld text\n")
@@ -176,7 +176,7 @@ def test_a_file_hashed_long_enough_ago_is_trusted_by_its_identity_and_read_again
 
 
 def test_a_file_saved_just_before_it_was_hashed_is_read_again_next_time(tmp_path):
-    from contract.cache import KeyedCache
+    from incremental.cache import KeyedCache
 
     source = tmp_path / "a.md"
     source.write_bytes(b"Title: A\n\nText\n")  # now: it could change again within the same clock tick
@@ -245,7 +245,7 @@ def test_paths_in_messages_are_relative_to_the_working_folder_only_inside_it(mon
 def test_a_cache_is_written_again_only_when_what_it_holds_changed(tmp_path):
     import os
 
-    from contract.cache import KeyedCache
+    from incremental.cache import KeyedCache
 
     path = str(tmp_path / "cache.pickle")
     first = KeyedCache(path, "v")
@@ -268,7 +268,7 @@ def test_a_cache_is_written_again_only_when_what_it_holds_changed(tmp_path):
 def _template_env(folder, settings, **filters):
     from jinja2 import Environment, FileSystemLoader
 
-    from contract.cache import keep_compiled_templates
+    from incremental.cache import keep_compiled_templates
 
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
     env.filters.update(filters)
@@ -344,7 +344,7 @@ def test_a_build_runs_with_the_garbage_collector_off_and_turns_it_on_again():
 def test_forked_workers_collect_their_own_garbage_but_not_the_inherited_heap():
     import gc
 
-    from contract.workers import map_forked
+    from incremental.workers import map_forked
 
     gc.disable()
     try:

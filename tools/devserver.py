@@ -33,7 +33,7 @@ To keep a one-file edit fast (docs/performance.md, "The editor's loop"):
   indexes for search only the languages whose pages changed
   (plugins/outputs/state.py, as every build does);
 * each build is handed the memory of the one before (``Builder.memory``,
-  plugins/outputs/memory.py): the items of unchanged sources and their
+  plugins/incremental/memory.py): the items of unchanged sources and their
   Simplified conversions are reused, a page planned as before whose items
   digest as before keeps its fingerprint without it being computed again, the
   caches on disk are continued in memory and written after the reload;
@@ -63,7 +63,6 @@ import time
 import traceback
 from urllib.parse import unquote, urlsplit
 
-import jinja2
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 PLUGINS = os.path.join(ROOT, "plugins")
@@ -88,23 +87,6 @@ REBUILD_WAIT = 10  # seconds a page asked for during a rebuild waits for it, at 
 # -- builds ----------------------------------------------------------------------------------
 
 
-class MemoryBytecodeCache(jinja2.BytecodeCache):
-    """Jinja's compiled templates, kept between the builds of this process.
-
-    Jinja checks each against its template's source, so an edited template is compiled again.
-    """
-
-    def __init__(self):
-        self.stored: dict[str, bytes] = {}
-
-    def load_bytecode(self, bucket):
-        if bucket.key in self.stored:
-            bucket.bytecode_from_string(self.stored[bucket.key])
-
-    def dump_bytecode(self, bucket):
-        self.stored[bucket.key] = bucket.bytecode_to_string()
-
-
 class Builder:
     """Builds the site in this process, the way ``pelican content -s pelicanconf.py`` does."""
 
@@ -121,11 +103,13 @@ class Builder:
         if cache:
             self.overrides["CACHE_PATH"] = cache
         self.output = output
+        from incremental.cache import MemoryBytecodeCache
+
         self.bytecode = MemoryBytecodeCache()
         self.builds = 0
         self.errors: list[str] = []  # what the last build printed about why it failed
         self.later = None  # the search index of the last build, made after its pages (search.later)
-        from outputs.memory import BuildMemory
+        from incremental.memory import BuildMemory
 
         self.memory = BuildMemory()  # what a rebuild reuses of the last one (items, conversions, fingerprints)
 
@@ -175,7 +159,7 @@ class Builder:
         return committed
 
     def start_indexing(self) -> None:
-        """Once the last build's reload is announced: write the caches it changed (outputs.memory), then
+        """Once the last build's reload is announced: write the caches it changed (incremental.memory), then
         start the search indexing it left for after its reload, if any."""
         self.memory.flush()
         if self.later is not None:

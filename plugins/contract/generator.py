@@ -18,7 +18,7 @@ import re
 from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
-from .cache import KeyedCache, keyed_cache, read_bytes
+from incremental.cache import KeyedCache, keyed_cache, read_bytes
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError
@@ -27,7 +27,7 @@ from . import reader as reader_module
 from . import references as references_module
 from .htmlpolicy import localize
 from .reader import SourceReader
-from .workers import map_forked, workers
+from incremental.workers import map_forked, workers
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _READ_AFRESH = object()  # SourceGenerator._read_again: the remembered item cannot stand for this reading
@@ -307,7 +307,7 @@ class SourceGenerator(PageBuilder):
             self.log.extend(err.problems)
             return None
         found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
-        memory = self.context.get("build_memory")  # the dev server's (outputs.memory), else None
+        memory = self.context.get("build_memory")  # the dev server's (incremental.memory), else None
         if memory is not None:
             last = memory.read(rel, digest)
             if last is not None:
@@ -359,7 +359,7 @@ class SourceGenerator(PageBuilder):
         return item
 
     def _read_again(self, rel: str, full: str, shown: str, item: Item, header, found: list):
-        """The item the dev server's last build read from these same bytes (``outputs.memory``), with
+        """The item the dev server's last build read from these same bytes (``incremental.memory``), with
         what reading a source reports and adds done again; None when it is not published in this
         build, ``_READ_AFRESH`` when its file's time stands for another revision now."""
         if self.saved(full, item) != item.saved:

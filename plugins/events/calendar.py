@@ -19,7 +19,7 @@ import zoneinfo
 from dataclasses import dataclass
 from importlib import metadata
 
-from contract.cache import build_cache
+from incremental.cache import build_cache
 
 TZID = "Asia/Hong_Kong"
 
@@ -53,7 +53,7 @@ class Calendars:
     :func:`calendar_bytes` writes the file from those values alone, so the key (their ``repr``)
     cannot leave out a value the file carries.  The cache's fingerprint is this module's code, the
     icalendar version and the time zone's data, so a change to any of them makes every calendar
-    again.  The cache is the build's shared ``calendars`` cache (``contract.cache.build_cache``,
+    again.  The cache is the build's shared ``calendars`` cache (``incremental.cache.build_cache``,
     ``CACHE_PATH``/calendars.pickle when content is cached): any content type may make calendars
     through it, and the pipeline saves it once, after planning, with what every owner used.
     """

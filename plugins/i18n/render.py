@@ -20,10 +20,10 @@ from blinker import signal
 from jinja2 import pass_context
 from pelican.generators import Generator
 
-from contract.cache import keep_compiled_templates, save_build_caches
-from contract.fingerprint import Fingerprinter, Unfingerprintable
+from incremental.cache import keep_compiled_templates, save_build_caches
+from incremental.fingerprint import Fingerprinter, Unfingerprintable
 from contract.generator import PageBuilder, SourceGenerator
-from contract.workers import map_forked
+from incremental.workers import map_forked
 from contract.model import OutputPage, Section, Site, latest_revision
 
 from .catalogs import Catalogs
@@ -274,7 +274,7 @@ class SiteRenderer(Generator):
 
     def _fingerprint_or_why_not(self, page: OutputPage) -> tuple[bytes | None, str | None]:
         """(fingerprint, None), or (None, why the page has none).  In the dev server, a fingerprint
-        whose inputs did not change since its last build is taken from its memory (``outputs.memory``)."""
+        whose inputs did not change since its last build is taken from its memory (``incremental.memory``)."""
         try:
             if self._memory is not None:
                 return self._memory.fingerprint(self, page), None
@@ -300,7 +300,7 @@ class SiteRenderer(Generator):
             # took 1.6-2x the time of one process (each worker hashes the items its pages show
             # again, and touching the whole model copies it page by page), so the digests of
             # items and records are made once and shared by every page that shows them.
-            self._memory = self.context.get("build_memory")  # the dev server's (outputs.memory), else None
+            self._memory = self.context.get("build_memory")  # the dev server's (incremental.memory), else None
             self._fingerprinter = Fingerprinter() if self._memory is None else self._memory.fingerprinter()
             self._shared_digests: dict[str, bytes] = {}
         self._unfingerprintable: list[str] = []
@@ -340,7 +340,7 @@ class SiteRenderer(Generator):
 
     def _write_all(self, todo: list[OutputPage], code: str | None, what: str) -> None:
         """Render and write ``todo`` (``what`` of language ``code``, for the log)."""
-        # Pages are independent once planned: forked workers render and write them (contract.workers).
+        # Pages are independent once planned: forked workers render and write them (incremental.workers).
         map_forked(self.write, todo, self.settings)
         logger.info("render: %s, %s: %d written", code or "no language", what, len(todo))
 

@@ -10,7 +10,7 @@ Hashing a photo means reading all of it (megabytes).  ``<cache>/sources.json``
 remembers the hash of each photo's bytes with the file's size, modification
 time and inode, so a rebuild reads again only the photos whose file changed
 (the rule make, rsync and git use), and those modified in the few seconds
-before they were read (the sources' rule, ``contract.cache``).
+before they were read (the sources' rule, ``incremental.cache``).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ import shutil
 import tempfile
 import time
 
-from contract.cache import RECENT_NS, fault_point, replace_whole
+from incremental.cache import RECENT_NS, fault_point, replace_whole
 
 from .spec import EXTENSIONS, VariantSpec
 
@@ -111,7 +111,7 @@ class PhotoCache:
         """Remember the hash of ``source``'s bytes, read when the file had ``identity``.
 
         Not when the file changed while it was read, nor when it was modified in the last few
-        seconds (``contract.cache.RECENT_NS``, the rule the sources' hashes follow): a photo
+        seconds (``incremental.cache.RECENT_NS``, the rule the sources' hashes follow): a photo
         written again within the same tick of the file system's clock would keep its identity.
         """
         if identity is None or identity != file_identity(source):

@@ -41,7 +41,7 @@ from importlib import metadata
 from pelican import Pelican
 from pelican.plugins import signals
 
-from contract.fingerprint import Fingerprinter, Unfingerprintable
+from incremental.fingerprint import Fingerprinter, Unfingerprintable
 from contract import check_site_addresses
 from contract.generator import StaticFiles, parse_ahead
 from contract.model import Site, build_date
@@ -183,7 +183,7 @@ class SiteBuild(Pelican):
         return [*generators, StaticFiles]  # Pelican's StaticGenerator, listing content/ safely
 
     committed = False
-    # What the dev server keeps between its builds in one process (outputs.memory.BuildMemory; it sets
+    # What the dev server keeps between its builds in one process (incremental.memory.BuildMemory; it sets
     # this on each build it makes); None for every other build, which starts from its disk caches only.
     memory = None
 
@@ -191,7 +191,7 @@ class SiteBuild(Pelican):
         # The cyclic garbage collector is off while the build runs: the model only grows until the
         # end, and every pass of the collector walked all of it again (measured on one English edit:
         # 0.35-0.39 s of 3.3-3.4 s of CPU at N = 1 000, 2.4-2.7 s at N = 5 000).  Unreachable cycles
-        # wait for the end of the build; forked workers collect their own garbage (contract.workers).
+        # wait for the end of the build; forked workers collect their own garbage (incremental.workers).
         # It stays off when the process ends with the build (EXIT_WITHOUT_TEARDOWN): turned on, its
         # first pass would walk every object the build made (≈ 0.5 s at N = 5 000) for nothing.
         collecting = gc.isenabled()

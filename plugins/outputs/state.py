@@ -5,7 +5,7 @@ puts there depends on what the last build left:
 
 * **cold** (no usable manifest, or no ``output/``): every file is staged, and
   the staging folder is the new site;
-* **incremental**: a page whose render fingerprint (``contract.fingerprint``)
+* **incremental**: a page whose render fingerprint (``incremental.fingerprint``)
   equals the one recorded for the file in ``output/``, and whose file there
   still has the size and modification time recorded, is *kept*: not rendered,
   not written.  Everything else is staged.  The new site is then assembled in
@@ -47,7 +47,7 @@ import struct
 import tempfile
 from dataclasses import dataclass
 
-from contract.cache import fault_point, replace_whole
+from incremental.cache import fault_point, replace_whole
 
 MANIFEST = "output-manifest.pickle"
 NEXT_MANIFEST = "output-manifest.next.pickle"  # the manifest of a site about to be swapped in

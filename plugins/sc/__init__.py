@@ -33,7 +33,7 @@ def _derive_all(generators):
         cache = os.path.join(context["CACHE_PATH"], "sc.pickle")
     converter = Converter(context["SC_CONVERSION"], cache, context)
     siteurl = context["SITEURL"].rstrip("/")
-    memory = context.get("build_memory")  # the dev server's (outputs.memory): an unchanged item's conversion is kept
+    memory = context.get("build_memory")  # the dev server's (incremental.memory): an unchanged item's conversion is kept
     for lang in targets:
         for group in list(site.groups.values()):
             source = group.items.get(lang.derived_from)

@@ -5,7 +5,7 @@ import functools
 
 import opencc
 
-from contract.cache import keyed_cache
+from incremental.cache import keyed_cache
 
 
 class Converter:

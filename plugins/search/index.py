@@ -45,7 +45,7 @@ import subprocess
 import tempfile
 import time
 
-from contract.cache import fault_point
+from incremental.cache import fault_point
 from contract.model import OutputPage, Site
 
 from .pages import search_of_build
@@ -519,7 +519,7 @@ class Indexing:
     """
 
     def __init__(self, site: Site, output: str, settings, state=None):
-        from contract.workers import workers
+        from incremental.workers import workers
 
         self.started = time.perf_counter()
         self.site, self.state = site, state

@@ -47,7 +47,7 @@ import shutil
 import threading
 import time
 
-from contract.cache import fault_point, replace_whole
+from incremental.cache import fault_point, replace_whole
 from outputs.lock import BuildBusy, BuildLock, LockUnavailable, lock_path
 from outputs.state import MANIFEST, MANIFEST_VERSION, _identity, exchange, scan, tree_stats
 

@@ -174,7 +174,7 @@ def robots_txt(base: str) -> bytes:
 def files(site: Site, memory=None) -> dict[str, bytes]:
     """Every file this module writes: its path in the output folder and its bytes.
 
-    ``memory``: the dev server's (``outputs.memory``), where a sitemap whose entries are those of its
+    ``memory``: the dev server's (``incremental.memory``), where a sitemap whose entries are those of its
     last build is taken from."""
     base = site_base(site.settings)
     written: dict[str, bytes] = {}

@@ -22,7 +22,7 @@ used:
   the comparison stops at them) to the last build's, in the same surroundings, whose items
   all digest as they did, has the same fingerprint: it is taken, not computed again.  An
   item's own part (fields, body, address) is digested once for as long as the item is reused.
-* **caches on disk** (``contract.cache.keyed_cache``: parses, conversions, calendars): continued
+* **caches on disk** (``incremental.cache.keyed_cache``: parses, conversions, calendars): continued
   from the last build's entries instead of read again, as long as their file is the one that
   build read or wrote (a ``make html`` beside the server writes its own: then it is read); and
   written after the reload is announced (:meth:`BuildMemory.flush`), not before the commit.
@@ -41,8 +41,8 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
-from contract.cache import KeyedCache
-from contract.fingerprint import Fingerprinter
+from .cache import KeyedCache
+from .fingerprint import Fingerprinter
 from contract.model import Item
 
 

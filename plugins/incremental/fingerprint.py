@@ -29,7 +29,7 @@ import io
 import pickle
 import types
 
-from .model import Group, Item
+from contract.model import Group, Item
 
 ITEM_DEPTH = 4
 

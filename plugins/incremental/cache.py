@@ -24,6 +24,8 @@ import shutil
 import signal
 import time
 
+import jinja2
+
 logger = logging.getLogger(__name__)
 
 CACHE_VERSION = 2
@@ -99,7 +101,7 @@ def replace_whole(path: str, step: str, dump) -> None:
 class KeyedCache:
     def __init__(self, path: str | None, fingerprint: str, previous: "KeyedCache | None" = None):
         """The cache saved at ``path``; or, given ``previous`` (the same cache as the last build of this
-        process left it, when the file is still what that build read or wrote: ``outputs.memory``),
+        process left it, when the file is still what that build read or wrote: ``incremental.memory``),
         that build's entries, without reading the file."""
         self.path = path
         self.fingerprint = f"{CACHE_VERSION}:{fingerprint}"
@@ -219,7 +221,7 @@ def build_cache(context, name: str, fingerprint: str) -> KeyedCache:
 
 def keyed_cache(context, path: str | None, fingerprint: str) -> KeyedCache:
     """The build's :class:`KeyedCache` saved at ``path``: in the dev server, continued from its last
-    build's in memory and written after the reload (``outputs.memory``); else read from the file."""
+    build's in memory and written after the reload (``incremental.memory``); else read from the file."""
     memory = context.get("build_memory") if context is not None else None
     if memory is None:
         return KeyedCache(path, fingerprint)
@@ -265,6 +267,25 @@ def _environment_signature(env) -> str:
     return hashlib.sha256("\n".join(options).encode()).hexdigest()[:16]
 
 
+class MemoryBytecodeCache(jinja2.BytecodeCache):
+    """Jinja's compiled templates, kept in memory between the builds of one process (the dev
+    server's; every other build keeps them on disk: :func:`keep_compiled_templates`).
+
+    Jinja checks each against its template's source, so an edited template is compiled again.
+    """
+
+    def __init__(self):
+        self.stored: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.stored:
+            bucket.bytecode_from_string(self.stored[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.stored[bucket.key] = bucket.bytecode_to_string()
+
+
+
 def keep_compiled_templates(env, settings, use: str) -> None:
     """Keep ``env``'s compiled templates between builds, under ``CACHE_PATH``, when content is cached.
 
@@ -274,6 +295,8 @@ def keep_compiled_templates(env, settings, use: str) -> None:
     place.  ``use`` names the environment (``"pages"``); its folders of other signatures (older
     code, another Jinja) are removed.
     """
+    if env.bytecode_cache is not None:  # one given with the environment (the dev server's, in memory) is kept
+        return
     if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
         return
     from jinja2 import FileSystemBytecodeCache
