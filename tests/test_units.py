@@ -149,6 +149,19 @@ def test_switcher_falls_back_to_home_and_x_default_prefers_english():
     assert links["tc/"] is links["en/"]
 
 
+def test_ignored_files_are_matched_as_pelican_matches_them():
+    import fnmatch
+
+    from contract.generator import _ignore_pattern
+
+    patterns = (".#*", "*~", ".*.swp", ".DS_Store", "Thumbs.db", ".gitkeep")
+    names = ["a.md", ".#a.md", "a.md~", ".a.md.swp", ".DS_Store", "Thumbs.db", ".gitkeep", "x.gitkeep", "Thumbs.db.md", "~a.md"]
+    for name in names:
+        expected = any(fnmatch.fnmatch(name, pattern) for pattern in patterns)
+        assert bool(_ignore_pattern(patterns).match(name)) == expected, name
+    assert not _ignore_pattern(()).match("a.md")
+
+
 # -- reading sources again -------------------------------------------------------------
 def test_a_file_hashed_long_enough_ago_is_trusted_by_its_identity_and_read_again_when_it_changes(tmp_path):
     import os

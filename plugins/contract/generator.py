@@ -11,6 +11,8 @@ check its header, and add an :class:`Item` to the site.
 from __future__ import annotations
 
 import datetime as dt
+import fnmatch
+import functools
 import hashlib
 import os
 import re
@@ -107,6 +109,12 @@ def cache_for(context) -> KeyedCache:
         code = digest.hexdigest()
         context["_source_cache"] = keyed_cache(context, path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
     return context["_source_cache"]
+
+
+@functools.lru_cache(maxsize=8)
+def _ignore_pattern(patterns: tuple[str, ...]) -> re.Pattern:
+    """One expression for all of IGNORE_FILES, as ``fnmatch`` reads each (never matches when empty)."""
+    return re.compile("|".join(fnmatch.translate(os.path.normcase(pattern)) for pattern in patterns) or r"(?!)")
 
 
 class PageBuilder(Generator):
@@ -236,6 +244,19 @@ class SourceGenerator(PageBuilder):
             return None
         saved = dt.datetime.fromtimestamp(os.stat(full).st_mtime, self.site.build_date.tzinfo).replace(microsecond=0)
         return min(saved, self.site.build_date)
+
+    def _include_path(self, path, extensions=None):
+        """Pelican's rule (IGNORE_FILES, then the extension), with the patterns compiled once.
+
+        ``get_files`` asks it for every file under the content type's folder: with galleries'
+        photos, tens of thousands of files, each tried against every pattern by ``fnmatch``.
+        """
+        if extensions is None:
+            extensions = tuple(self.readers.extensions)
+        basename = os.path.basename(path)
+        if _ignore_pattern(tuple(self.settings["IGNORE_FILES"])).match(os.path.normcase(basename)):
+            return False
+        return extensions is False or os.path.splitext(basename)[1][1:] in extensions
 
     def sources(self) -> list[str]:
         """The Markdown files of this content type that may be read, relative to the content folder (listed once).

@@ -40,7 +40,7 @@ def languages_from_settings(settings) -> list[Language]:
 def latest_revision(items):
     """The newest revision (``Item.revised``) among ``items``, or None when none has one: what a page
     listing them shows as its own revision."""
-    dates = [item.revised for item in items if item.revised]
+    dates = [revised for revised in (item.revised for item in items) if revised]
     return max(dates) if dates else None
 
 @dataclass
