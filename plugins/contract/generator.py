@@ -23,7 +23,7 @@ from pelican.generators import Generator, StaticGenerator
 from incremental.cache import KeyedCache, keyed_cache, read_bytes
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
-from .problems import SourceError
+from .problems import SourceError, _normal_below, shown_path  # noqa: F401 (shown_path: contract's API)
 from .references import References, addresses, reference_line
 from . import reader as reader_module
 from . import references as references_module
@@ -52,25 +52,6 @@ class Body(Content):
         if source_path and _normal_below(source_path, root):
             return source_path[len(root):].replace(os.sep, "/")
         return super().get_relative_source_path(source_path)
-
-
-def _normal(path: str) -> bool:
-    """Whether ``path`` is absolute and in its normal form (no ``.``, ``..`` or doubled separator)."""
-    return os.path.isabs(path) and (os.sep + ".") not in path and (os.sep * 2) not in path
-
-
-def _normal_below(path: str, root: str) -> bool:
-    """Whether ``path`` is absolute, in its normal form, and below ``root`` (which ends with a separator)."""
-    return path.startswith(root) and _normal(path)
-
-
-def shown_path(full_path: str) -> str:
-    """The path editors see in messages: relative to where they ran make, else as it is."""
-    if _normal(full_path):  # what the os.path.relpath rule below gives, without its work
-        here = os.getcwd().rstrip(os.sep) + os.sep
-        return full_path[len(here):] if full_path.startswith(here) else full_path
-    relative = os.path.relpath(full_path)
-    return full_path if relative.startswith("..") else relative
 
 
 def suggest_name(name: str) -> str:

@@ -13,8 +13,29 @@ configuration errors.
 
 from __future__ import annotations
 
+import os
 import sys
 from dataclasses import dataclass, field
+
+
+def _normal(path: str) -> bool:
+    """Whether ``path`` is absolute and in its normal form (no ``.``, ``..`` or doubled separator)."""
+    return os.path.isabs(path) and (os.sep + ".") not in path and (os.sep * 2) not in path
+
+
+def _normal_below(path: str, root: str) -> bool:
+    """Whether ``path`` is absolute, in its normal form, and below ``root`` (which ends with a separator)."""
+    return path.startswith(root) and _normal(path)
+
+
+def shown_path(full_path: str) -> str:
+    """The path editors see in messages (of sources, photos, any file): relative to where they ran make, else as it is."""
+    if _normal(full_path):  # what the os.path.relpath rule below gives, without its work
+        here = os.getcwd().rstrip(os.sep) + os.sep
+        return full_path[len(here):] if full_path.startswith(here) else full_path
+    relative = os.path.relpath(full_path)
+    return full_path if relative.startswith("..") else relative
+
 
 ERROR = "error"
 WARNING = "warning"

@@ -138,7 +138,7 @@ def process_all(
         finally:
             gc.unfreeze()
 
-    from contract.problems import ERROR, Problem  # the build has it loaded; workers need not
+    from contract.problems import ERROR, Problem, shown_path  # the build has it loaded; workers need not
 
     for job in unique:  # in the order given
         photo, encoded, failure, read = outcomes[job]
@@ -154,7 +154,7 @@ def process_all(
                 result.reused += 1
         else:
             message, fix = failure
-            result.problems.append(Problem(_shown(job.source), None, ERROR, None, message, fix))
+            result.problems.append(Problem(shown_path(job.source), None, ERROR, None, message, fix))
     if cache is not None:
         cache.encoded += result.encoded
         cache.reused += result.reused
@@ -222,7 +222,3 @@ def _cores() -> int:
     return os.cpu_count() or 1
 
 
-def _shown(path: str) -> str:
-    """The path as editors see it: relative to the working folder when inside it."""
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
