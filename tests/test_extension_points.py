@@ -155,7 +155,7 @@ def test_a_new_list_page_is_not_taken_for_a_standing_page():
 def test_search_and_sitemap_inclusion_and_standing_pages_come_from_the_page_kind(tmp_path):
     """The planner stamps each item page with the PageKind its content type declares; search, the
     sitemaps and the HTML sitemap read that, whatever the kind is called."""
-    from search.index import indexed
+    from search.documents import indexed
     from seo.sitemaps import listed
 
     site_renderer = renderer(tmp_path)

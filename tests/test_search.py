@@ -12,7 +12,8 @@ import pytest
 
 import pelicanconf
 from contract.model import OutputPage, Site, languages_from_settings
-from search.index import Documents, indexed, main_content, search_indexes, shard_dir, shards
+from search.documents import Documents, indexed, main_content, search_indexes
+from search.shards import shard_dir, shards
 from search.text import VARIANTS_MARK, Folding, page_text, spaced
 from tests.helpers import SEARCH_SETTLED, address, written_languages
 

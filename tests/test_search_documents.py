@@ -19,7 +19,8 @@ import pytest
 
 import pelicanconf
 from contract.model import OutputPage, Site
-from search.index import Documents, KeptDocuments, prune_kept_documents
+from search.documents import Documents
+from search.kept import KeptDocuments, prune_kept_documents
 from search.text import Folding
 from tests.conftest import BUILD_EPOCH
 from tests.helpers import FIXTURE_SETTINGS, build, environ, fixture_content, tree_digest

@@ -15,7 +15,7 @@ from urllib.parse import quote
 import pytest
 
 import pelicanconf
-from search.index import main_content
+from search.documents import main_content
 from search.text import Folding, page_text
 from tests.conftest import BUILD_EPOCH
 from tests.helpers import ROOT, SEARCH_SETTLED, build, environ

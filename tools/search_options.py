@@ -36,7 +36,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "plugins")]
 
 import pelicanconf  # noqa: E402
-from search.index import main_content, pagefind_executable  # noqa: E402
+from search.documents import main_content  # noqa: E402
+from search.pagefind import pagefind_executable  # noqa: E402
 from search.text import Folding, page_text, search_document  # noqa: E402
 from tests.helpers import build, environ  # noqa: E402
 from tests.search_queries import QUERIES, summary  # noqa: E402
