@@ -581,3 +581,19 @@ def test_pruning_keeps_the_entries_a_run_used_and_removes_the_others(tmp_path):
     assert sorted(p.name for p in (tmp_path / "cache").iterdir() if p.is_dir()) == sorted([*two.keys, ".new-def"])
     again = run(jobs[:2], cache=PhotoCache(tmp_path / "cache"))
     assert (again.encoded, again.reused) == (0, 2) and again.keys == two.keys
+
+
+def test_an_entry_stored_whole_by_another_worker_is_kept_not_replaced(tmp_path):
+    """Two workers encoding the same bytes (one photo under two paths) store the same entry: the
+    second must not remove the first's folder, from which a job may be placing files."""
+    from images.cache import ENTRY_VERSION, PhotoCache
+
+    cache = PhotoCache(tmp_path / "cache")
+    record = {"variants": [["jpeg", 320, 240]]}
+    folder = cache.store("k", record, {"320.jpg": b"first"})
+    assert cache.lookup("k")["version"] == ENTRY_VERSION
+    inode = os.stat(os.path.join(folder, "320.jpg")).st_ino
+    again = cache.store("k", record, {"320.jpg": b"second"})
+    assert again == folder and os.stat(os.path.join(folder, "320.jpg")).st_ino == inode
+    assert open(os.path.join(folder, "320.jpg"), "rb").read() == b"first"
+    assert [name for name in os.listdir(tmp_path / "cache") if name.startswith(".new-")] == []

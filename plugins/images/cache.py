@@ -204,8 +204,12 @@ class PhotoCache:
             with open(os.path.join(building, "photo.json"), "w", encoding="utf-8") as handle:
                 json.dump({**record, "version": ENTRY_VERSION}, handle)
             fault_point("images:entry", building)
-            if os.path.isdir(folder):  # an incomplete or outdated entry
-                shutil.rmtree(folder, ignore_errors=True)
+            if os.path.isdir(folder):
+                if self.lookup(key) is not None:
+                    # stored whole meanwhile by another worker (the same bytes under another path):
+                    # used as it is, never removed, since a job may be placing its files
+                    return folder
+                shutil.rmtree(folder, ignore_errors=True)  # an incomplete or outdated entry
             try:
                 os.rename(building, folder)
             except OSError:  # another process stored the same entry meanwhile
