@@ -112,7 +112,7 @@ def _ignore_pattern(patterns: tuple[str, ...]) -> re.Pattern:
 class PageBuilder(Generator):
     """A generator the planner asks for pages: every hook the plan stage calls, with its default.
 
-    The planner (``i18n.render.SiteRenderer.plan``) calls these on every generator that is a
+    The planner (``i18n.plan.SitePlanner.plan``) calls these on every generator that is a
     ``PageBuilder``, and nothing else: a content type (:class:`SourceGenerator`) and the
     generators of site-wide pages (``seo``, ``redirects``, ``search``) override what they need.
     Order of the calls: ``resolve`` of every builder, then ``build_pages`` of every content type,

@@ -2,33 +2,28 @@
 
 Stages (all on the model in ``context["site"]``):
 
-1. ``plan`` (on ``all_generators_finalized``): ask each content type for its
-   pages in every language, add the site-wide pages (home, the root language
-   choice, the HTML sitemap), check that no two pages share a URL, warn about
-   untranslated items and compute the links between languages.
-2. ``generate_output``: render each page with the interface in its language
-   (gettext catalogs, Babel dates) and write it.
+1. ``plan`` (on ``all_generators_finalized``; :mod:`i18n.plan`): every page of every language,
+   the navigation, the links between languages.
+2. ``generate_output`` (here): render each page with the interface in its language (gettext
+   catalogs, Babel dates) and write it.
 """
 
 from __future__ import annotations
 
 import logging
 import os
-from dataclasses import dataclass
 
 from blinker import signal
 from jinja2 import pass_context
 from pelican.generators import Generator
 
-from incremental.cache import keep_compiled_templates, save_build_caches
+from incremental.cache import keep_compiled_templates
 from incremental.fingerprint import Fingerprinter, Unfingerprintable
-from contract.generator import PageBuilder, SourceGenerator
 from incremental.workers import map_forked
-from contract.model import OutputPage, Section, Site, latest_revision
+from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
-from .links import HOME_KEY, link_pages, warn_untranslated, check_unique_urls
-from . import status
+from .plan import NavLink, SitePlanner  # noqa: F401 (NavLink: the templates' links)
 
 logger = logging.getLogger(__name__)
 
@@ -39,14 +34,9 @@ logger = logging.getLogger(__name__)
 item_pages_written = signal("i18n.item_pages_written")
 
 
-@dataclass(frozen=True)
-class NavLink:
-    key: str
-    title: str
-    url: str
+class SiteRenderer(SitePlanner, Generator):
+    """Plans every page of the site (:class:`i18n.plan.SitePlanner`), then renders and writes them."""
 
-
-class SiteRenderer(Generator):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._memory = None
@@ -58,134 +48,7 @@ class SiteRenderer(Generator):
         self._install_template_helpers()
         keep_compiled_templates(self.env, self.settings, "pages")  # compiling costs more than a few pages
 
-    # -- stage 1: the pages of every language --------------------------------
-    def plan(self, generators) -> None:
-        site = self.site
-        # Content types first (in the order of PLUGINS), then the builders of site-wide pages, which
-        # may read what the content types planned (redirects check their addresses against it).
-        builders = sorted((g for g in generators if isinstance(g, PageBuilder)), key=lambda g: not isinstance(g, SourceGenerator))
-        for builder in builders:  # cross-references between content types, before any page
-            builder.resolve(site)
-        for builder in builders:
-            for page in builder.build_pages(site, self.catalogs):
-                if page.item is not None:  # a content item's page is what its content type declares
-                    page.kind = site.page_kinds.get(page.item.kind, page.kind)
-                site.pages.append(page)
-        save_build_caches(self.context)  # the caches the builders shared (calendars), once all have planned
-        self.sections = self._sections(builders)
-        # What a page with no revision of its own (an empty list) shows: by the clock, the site's newest
-        # revision, which changes only with the content (the build's time would render it again at every
-        # build); with SOURCE_DATE_EPOCH, the build's date.
-        self.undated = site.build_date if site.date_fixed else (latest_revision(site.items) or site.build_date)
-        self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
-        self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
-        # Every page shows the build's year: the first build of the next year changes them all.
-        site.future_dates.append(site.build_date.replace(year=site.build_date.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
-        site.pages.extend(self._site_pages(builders))
-        check_unique_urls(site)
-        warn_untranslated(site)
-        if site.settings.get("CHECK_ONLY") or site.settings.get("TRANSLATION_STATUS"):
-            status.check(site, site.settings["PATH"])  # from git: translations older than their original's change
-        self.links = link_pages(site)
-        self.feeds = {}
-        for page in site.pages:
-            if page.template == "atom.xml" and page.lang:
-                self.feeds.setdefault(page.lang, []).append(page)
-
-    def _sections(self, builders) -> list[Section]:
-        """The sections builders declare, in the order of the setting NAV_SECTIONS; one not listed there,
-        or a name listed that no builder declares, is an error naming the setting and the fix."""
-        declared = {b.section.name: b.section for b in builders if b.section is not None}
-        order = list(self.settings.get("NAV_SECTIONS", ()))
-        for name in declared:
-            if name not in order:
-                self.site.log.error(
-                    "pelicanconf.py", f"the section '{name}' is not in NAV_SECTIONS, so the navigation has no place for it.",
-                    field="NAV_SECTIONS", fix=f"add '{name}' to NAV_SECTIONS where it should appear (now {order}).",
-                )
-        for name in order:
-            if name not in declared:
-                self.site.log.error(
-                    "pelicanconf.py", f"'{name}' names no section of this site (they are {', '.join(declared) or 'none'}).",
-                    field="NAV_SECTIONS", fix=f"remove '{name}' from NAV_SECTIONS, or add the plugin that declares it to PLUGINS.",
-                )
-        return [declared[name] for name in order if name in declared]
-
-    def _page_for(self, key: str, lang: str) -> OutputPage | None:
-        for page in self.site.pages:
-            if page.key == key and page.lang == lang:
-                return page
-        return None
-
-    def _item_link(self, name: str, lang: str) -> NavLink | None:
-        group = self.site.groups.get(f"pages/{name}")
-        if group is None:
-            return None
-        item = group.best(lang, self.site.languages)
-        return NavLink(group.key, item.title, item.url)
-
-    def _nav(self, lang: str) -> list[NavLink]:
-        tr = self.catalogs.translator(lang)
-        links = [NavLink(HOME_KEY, tr("Home"), f"{lang}/")]
-        for section in self.sections:
-            page = self._page_for(section.key, lang)
-            if page is not None:
-                links.append(NavLink(section.key, tr(section.title), page.url))
-        links += filter(None, (self._item_link(name, lang) for name in self.site.settings["NAV_PAGES"]))
-        return links
-
-    def _footer(self, lang: str) -> list[NavLink]:
-        tr = self.catalogs.translator(lang)
-        links = [link for link in (self._item_link(n, lang) for n in self.site.settings["FOOTER_PAGES"]) if link]
-        return links + [NavLink("sitemap", tr("Sitemap"), f"{lang}/sitemap/")]
-
-    def _site_pages(self, builders) -> list[OutputPage]:
-        site = self.site
-        everything = latest_revision(site.items)
-        pages = [
-            OutputPage(
-                key=HOME_KEY,
-                lang=None,
-                url="",
-                template="root.html",
-                title=" | ".join(lang.sitename for lang in site.languages),
-                revised=everything,
-            )
-        ]
-        for lang in site.languages:
-            tr = self.catalogs.translator(lang.code)
-            blocks = [block for builder in builders for block in builder.home_blocks(site, lang.code, tr)]
-            blocks.sort(key=lambda block: block.get("order", 50))
-            pages.append(
-                OutputPage(
-                    key=HOME_KEY,
-                    lang=lang.code,
-                    url=f"{lang.code}/",
-                    template="home.html",
-                    title=tr("Home"),
-                    data={"blocks": blocks},
-                    revised=latest_revision(e.item for block in blocks for e in block.get("entries", ())) or everything,
-                )
-            )
-            standing = sorted(
-                (g.best(lang.code, site.languages) for kind in site.kinds_where(standing=True) for g in site.groups_of(kind)),
-                key=lambda item: (item.fields.get("order", 999), item.title),
-            )
-            pages.append(
-                OutputPage(
-                    key="sitemap",
-                    lang=lang.code,
-                    url=f"{lang.code}/sitemap/",
-                    template="sitemap.html",
-                    title=tr("Sitemap"),
-                    data={"sections": self.nav[lang.code], "standing": standing,
-                          "extra": [link for b in builders for link in b.sitemap_links(site, lang.code, tr)]},
-                    revised=everything,
-                )
-            )
-        return pages
-
-    # -- stage 2: render and write ----------------------------------------------
+    # -- stage 2: rendering (stage 1, the plan, is i18n.plan.SitePlanner) ----------
     def _install_template_helpers(self) -> None:
         catalogs = self.catalogs
         site = self.site
