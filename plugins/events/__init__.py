@@ -11,7 +11,7 @@ built on :class:`EventType`, which plans, in every language,
 * an Atom feed (``feed.xml``) and a calendar of the whole series (``<folder>.ics``);
 * a block on the home page: the next event, else the latest.
 
-A type declares its folder, schema (:func:`event_schema`), navigation section, the words its pages
+A type declares its folder (also its section's name in ``NAV_SECTIONS``), schema (:func:`event_schema`), the words its pages
 use (:class:`Words`, message ids marked with :func:`N_` so that ``make translations`` finds them)
 and what is its own (``item_data``, ``list_data``, templates extending the shared ones).
 Calendars are made through ``events.calendar.Calendars``, cached by what they are made of.
@@ -22,8 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from contract import DateTime, PageKind, Schema, SourceGenerator, Text, Url
-from contract import OutputPage, latest_revision
+from contract import DateTime, OutputPage, PageKind, Schema, Section, SourceGenerator, Text, Url, latest_revision
 from i18n import listing
 
 from .calendar import Calendars
@@ -73,7 +72,7 @@ def event_schema(label: str, fields: list) -> Schema:
 
 class EventType(SourceGenerator):
     """A content type of dated events: ``content/<folder>/<name>.<lang>.md``, one page each at
-    ``/<lang>/<folder>/<name>/``.  Declare ``kind``, ``folder``, ``schema``, ``section``, ``words``;
+    ``/<lang>/<folder>/<name>/``.  Declare ``kind``, ``folder``, ``schema``, ``words`` (the navigation section follows);
     optionally ``about``, ``facts``, ``item_template``, ``list_template``, ``home_order``, and
     override ``item_data``/``list_data`` for what only this type shows."""
 
@@ -88,6 +87,11 @@ class EventType(SourceGenerator):
     @property
     def list_key(self) -> str:
         return f"{self.folder}:list"
+
+    @property
+    def section(self) -> Section:
+        """Its place in the navigation, named by its folder in NAV_SECTIONS: its list page, titled as its events."""
+        return Section(self.folder, key=self.list_key, title=self.words.events)
 
     # -- where sources are and what their pages are called -------------------------------
     def locate(self, rel_dir, name, shown):

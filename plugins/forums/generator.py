@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from contract import CommaList, Field, Name, Section, Text, WholeNumber
+from contract import CommaList, Field, Name, Text, WholeNumber
 from contract.fields import FieldError
 from events import EventType, N_, Words, event_schema
 from i18n import listing
@@ -56,7 +56,6 @@ class ForumsGenerator(EventType):
     kind = "forum"
     folder = "forums"
     schema = SCHEMA
-    section = Section("forums", key="forums:list", title="Forums")
     item_template = "forum.html"
     list_template = "forum_list.html"
     about = "theme"

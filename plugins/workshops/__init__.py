@@ -7,7 +7,7 @@ a calendar of all workshops in every language.
 
 from pelican import signals
 
-from contract import Section, Text
+from contract import Text
 from events import EventType, N_, Words, event_schema
 
 
@@ -15,7 +15,6 @@ class WorkshopsGenerator(EventType):
     kind = "workshop"
     folder = "workshops"
     schema = event_schema("workshop page", [Text("Topic", example="Open data for better public services")])
-    section = Section("workshops", key="workshops:list", title=N_("Workshops"))
     about = "topic"
     facts = (("topic", N_("Topic")),)
     home_order = 15  # after the next forum, before the latest releases
