@@ -450,7 +450,13 @@ class StaticFiles(StaticGenerator):
 
 
 def parse_ahead(generators, context) -> int:
-    """Parse, on every core, the sources of ``generators`` the cache lacks; the number parsed."""
+    """Parse, on every core, the sources of ``generators`` the cache lacks; the number parsed.
+
+    Not in a rebuild of the dev server that saw fewer files change than make forking worth it
+    (``incremental.memory``: the content types then parse them as they read them)."""
+    memory = context.get("build_memory")
+    if memory is not None and memory.changed is not None and len(memory.changed) < context.get("BUILD_PARALLEL_FROM", 100):
+        return 0
     cache = cache_for(context)
     todo = []
     for generator in generators:

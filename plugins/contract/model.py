@@ -40,8 +40,7 @@ def languages_from_settings(settings) -> list[Language]:
 def latest_revision(items):
     """The newest revision (``Item.revised``) among ``items``, or None when none has one: what a page
     listing them shows as its own revision."""
-    dates = [revised for revised in (item.revised for item in items) if revised]
-    return max(dates) if dates else None
+    return max(filter(None, (item.revised for item in items)), default=None)
 
 @dataclass
 class Item:
@@ -78,7 +77,8 @@ class Item:
     @property
     def revised(self) -> dt.datetime | None:
         """Last revision: Modified, else Date; when there is none yet, when the file was saved (``saved``)."""
-        return self.saved or self.modified or self.date
+        fields = self.fields  # read here, not through the properties: lists ask it of every item they show
+        return self.saved or fields.get("modified") or fields.get("date")
 
     @property
     def summary(self) -> str:
@@ -178,6 +178,14 @@ class Site:
         # it), which the build keeps in the new site.  No content type touches the record of the output.
         self.previous_output: str | None = None
         self.reused_files: set[str] = set()
+        self._newest: tuple[int, dt.datetime | None] | None = None  # (items counted, their newest revision)
+
+    def newest_revision(self) -> dt.datetime | None:
+        """``latest_revision(self.items)``: what every page that changes with any item shows (made
+        once for as long as no item is added; items are only ever added)."""
+        if self._newest is None or self._newest[0] != len(self.items):
+            self._newest = (len(self.items), latest_revision(self.items))
+        return self._newest[1]
 
     def kinds_where(self, **wanted) -> list[str]:
         """The content kinds whose PageKind has every attribute of ``wanted`` (``standing=True``)."""

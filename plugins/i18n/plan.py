@@ -49,7 +49,7 @@ class SitePlanner:
         # What a page with no revision of its own (an empty list) shows: by the clock, the site's newest
         # revision, which changes only with the content (the build's time would render it again at every
         # build); with SOURCE_DATE_EPOCH, the build's date.
-        self.undated = site.build_date if site.date_fixed else (latest_revision(site.items) or site.build_date)
+        self.undated = site.build_date if site.date_fixed else (site.newest_revision() or site.build_date)
         self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
         self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
         # Every page shows the build's year: the first build of the next year changes them all.
@@ -114,7 +114,7 @@ class SitePlanner:
 
     def _site_pages(self, builders) -> list[OutputPage]:
         site = self.site
-        everything = latest_revision(site.items)
+        everything = site.newest_revision()
         pages = [
             OutputPage(
                 key=HOME_KEY,

@@ -177,6 +177,8 @@ class BuildMemory:
         self._own: dict[int, tuple[Item, bytes]] = {}
         self._made: dict = {}
         self._deep: dict = {}
+        self._sources: dict | None = None  # the content folder's files (size, time, inode) when the last build began
+        self.changed: set[str] | None = None  # the files of the content folder changed since then (None: not known)
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
@@ -188,11 +190,19 @@ class BuildMemory:
         self._next_made: dict = {}
         self._fingerprinter: TrackingFingerprinter | None = None
 
-    def begin(self, code: str) -> None:
-        """A build starts with ``code`` (its code fingerprint): anything remembered under other code is dropped."""
+    def begin(self, code: str, sources: dict | None = None) -> None:
+        """A build starts with ``code`` (its code fingerprint): anything remembered under other code is dropped.
+
+        ``sources``: every file of the content folder with its size, time and inode, as the build
+        listed them; :attr:`changed` is then the files that differ from the last build's listing
+        (added, removed or saved again), None for the first build."""
         if code != self.code:
             self._reads, self._derived, self._pages, self._own, self._made, self._deep = {}, {}, {}, {}, {}, {}
+            self._sources = None
             self.code = code
+        last = self._sources
+        self.changed = None if last is None or sources is None else {rel for rel in last.keys() | sources.keys() if last.get(rel) != sources.get(rel)}
+        self._sources = sources
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
@@ -290,8 +300,9 @@ class BuildMemory:
         except RecursionError:  # items that refer to each other, compared as values: not known equal
             return False
         fingerprinter = self._fingerprinter
+        made = fingerprinter._items  # digests of this build, each made once (by the first page to reach it)
         for item, depth, digest in last.reached:
-            if fingerprinter._item(item, depth) != digest:  # digests of this build, each made once
+            if made.get((id(item), depth)) != digest and fingerprinter._item(item, depth) != digest:
                 return False
         return True
 

@@ -263,7 +263,7 @@ class SiteBuild(Pelican):
         counter = _ErrorCounter()
         logging.getLogger().addHandler(counter)
         try:
-            site = self._run_stages(write=not check_only, state=state)
+            site = self._run_stages(write=not check_only, state=state, sources=inputs["content"])
         except BaseException as error:
             vanished = not os.path.isdir(staging)
             shutil.rmtree(staging, ignore_errors=True)
@@ -369,12 +369,12 @@ class SiteBuild(Pelican):
         roots += [path for path in self.settings.get("PLUGIN_PATHS", []) if os.path.isdir(path)]
         return code_fingerprint(roots, {**self.settings, "_VERSIONS": package_versions()}, describe)
 
-    def _run_stages(self, write: bool = True, state: OutputState | None = None) -> Site:
+    def _run_stages(self, write: bool = True, state: OutputState | None = None, sources: dict | None = None) -> Site:
         context = self.settings.copy()
         context["output_state"] = state
         memory = self.memory if state is not None else None
         if memory is not None:
-            memory.begin(state.code)
+            memory.begin(state.code, sources)
         context["build_memory"] = memory
         context["generated_content"] = {}
         context["static_links"] = set()

@@ -68,17 +68,19 @@ class PressGenerator(SourceGenerator):
 
     # -- pages --------------------------------------------------------------
     def groups(self, site):
-        """Newest first; a group's date is that of its first language."""
-        groups = site.groups_of(self.kind)
-        return sorted(groups, key=lambda g: (g.primary.date, g.key), reverse=True)
+        """Newest first; a group's date is that of its first language (sorted once per build: the
+        generator is made again for each)."""
+        if getattr(self, "_groups", None) is None:
+            self._groups = sorted(site.groups_of(self.kind), key=lambda g: (g.primary.date, g.key), reverse=True)
+        return self._groups
 
     def build_pages(self, site, catalogs):
         groups = self.groups(site)
         per_page = site.settings["PRESS_PER_PAGE"]
         pages = []
+        heading = {lang.code: catalogs.translator(lang.code)("Press releases") for lang in site.languages}
         for item in site.items:
             if item.kind == self.kind:
-                tr = catalogs.translator(item.lang)
                 year = item.date.year
                 pages.append(
                     OutputPage(
@@ -89,7 +91,7 @@ class PressGenerator(SourceGenerator):
                         title=item.title,
                         data={"item": item, "section": f"{LIST_KEY}:1"},
                         revised=item.revised,
-                        crumbs=[(tr("Press releases"), f"{item.lang}/press/"), (str(year), f"{item.lang}/press/{year}/")],
+                        crumbs=[(heading[item.lang], f"{item.lang}/press/"), (str(year), f"{item.lang}/press/{year}/")],
                         source=item.path,
                         item=item,
                     )

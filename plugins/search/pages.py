@@ -5,7 +5,7 @@ from __future__ import annotations
 import weakref
 
 from contract.generator import PageBuilder
-from contract.model import OutputPage, Site, latest_revision
+from contract.model import OutputPage, Site
 
 SEARCH_KEY = "search"
 
@@ -29,7 +29,7 @@ class SearchPages(PageBuilder):
         _BUILDS.add(self)
 
     def build_pages(self, site, catalogs):
-        revised = latest_revision(site.items)  # the index changes with any item
+        revised = site.newest_revision()  # the index changes with any item
         pages = []
         for lang in site.languages:
             tr = catalogs.translator(lang.code)

@@ -15,7 +15,7 @@ from __future__ import annotations
 import os
 
 from contract.generator import PageBuilder
-from contract.model import OutputPage, Site, latest_revision
+from contract.model import OutputPage, Site
 
 from . import sitemaps
 from .sitemaps import NOT_FOUND_KEY
@@ -46,7 +46,7 @@ class SeoGenerator(PageBuilder):
 
     # -- planned with every content type (i18n calls this) -----------------------------
     def build_pages(self, site: Site, catalogs) -> list[OutputPage]:
-        revised = latest_revision(site.items)
+        revised = site.newest_revision()
         page_for = PageFinder(site)
         pages = []
         choices = []
