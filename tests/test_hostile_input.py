@@ -235,3 +235,16 @@ def test_every_allowed_link_form_is_replaced_by_an_address_of_a_published_file(s
     for path in (site / "output").rglob("*.html"):
         text = path.read_text(encoding="utf-8")
         assert "{filename}" not in text and "{static}" not in text and "{attach}" not in text, path
+
+
+def test_a_link_to_a_missing_source_with_no_close_name_gets_no_guess(site):
+    # "nope.en.md" shares only its extension with the sources there (and with every gallery's index.en.md)
+    write(site, "press/2024/notes.en.md", "Title: N\nDate: 2024-07-30 14:30\n\nSee [it]({filename}../2025/nope.en.md).\n")
+    errors = fails_harmlessly(site, "notes.en.md:4: error: link: '{filename}../2025/nope.en.md' leads to content/press/2025/nope.en.md, which does not exist.")
+    assert "did you mean" not in errors[0]
+
+
+def test_a_link_to_a_source_moved_to_another_folder_names_where_it_is(site):
+    write(site, "press/2024/notes.en.md", "Title: N\nDate: 2024-07-30 14:30\n\nSee [beta]({filename}../2023/beta.en.md).\n")
+    errors = fails_harmlessly(site, "notes.en.md:4: error: link: '{filename}../2023/beta.en.md' leads to content/press/2023/beta.en.md, which does not exist.")
+    assert "did you mean content/press/2025/beta.en.md?" in errors[0]

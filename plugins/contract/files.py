@@ -14,7 +14,6 @@ a link to a folder outside it, a link that leads nowhere and a loop of links are
 
 from __future__ import annotations
 
-import difflib
 import os
 import stat
 from dataclasses import dataclass
@@ -195,22 +194,39 @@ class ContentFiles:
         return [listed.rel for listed in self.listing() if listed.refusal is None]
 
     def closest(self, rel: str, candidates: list[str] | None = None) -> str | None:
-        """The real file whose path is closest to ``rel`` (a letter's case, a letter or two), or None."""
+        """The real file ``rel`` was most likely meant to be, or None when none is close.
+
+        The same path in another case; else a file of the same kind (the same extension, language
+        suffix included) whose name differs by a slip of the keyboard (``_close_names``), in the
+        same folder first, then anywhere.  A name that shares only its extension with every file
+        (``nope.en.md`` against ``index.en.md``) gets no guess: a wrong one would mislead."""
         candidates = self.all_files() if candidates is None else candidates
         folded = {name.lower(): name for name in candidates}
         if rel.lower() in folded:
             return folded[rel.lower()]
-        base = rel.rsplit("/", 1)[-1].lower()
-        same_folder = [name for name in candidates if name.rsplit("/", 1)[0] == rel.rsplit("/", 1)[0]] if "/" in rel else []
+        folder, _, base = rel.lower().rpartition("/")
+        same_folder = [name for name in candidates if name.lower().rpartition("/")[0] == folder]
         for pool in (same_folder, candidates):
-            by_base = {}
-            for name in pool:
-                by_base.setdefault(name.rsplit("/", 1)[-1].lower(), name)
-            match = difflib.get_close_matches(base, list(by_base), n=1, cutoff=0.75)
-            if match:
-                return by_base[match[0]]
-        match = difflib.get_close_matches(rel.lower(), list(folded), n=1, cutoff=0.75)
-        return folded[match[0]] if match else None
+            best = _close_names(base, pool)
+            if best is not None:
+                return best
+        return None
+
+
+def _close_names(base: str, pool: list[str]) -> str | None:
+    """The name in ``pool`` whose file name is ``base`` with the fewest slips: the same extension,
+    and a stem at most one edit away (two for stems of five letters or more, three from twelve)."""
+    stem, dot, extension = base.partition(".")
+    limit = 1 if len(stem) < 5 else 2 if len(stem) < 12 else 3
+    best, fewest = None, limit + 1
+    for name in pool:
+        other_stem, other_dot, other_extension = name.rpartition("/")[2].lower().partition(".")
+        if (other_dot, other_extension) != (dot, extension):
+            continue
+        edits = edit_distance(stem, other_stem, limit)
+        if edits < fewest:
+            best, fewest = name, edits
+    return best
 
 
 def edit_distance(a: str, b: str, limit: int = 2) -> int:
