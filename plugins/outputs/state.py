@@ -32,6 +32,10 @@ it describes.  It is written, as ``output-manifest.next.pickle``, before the swa
 and renamed over the current one after it; a build reads whichever of the two
 describes the folder that is ``output/``, so a kill at any instant leaves a
 manifest that tells the truth about the visible site, or none.
+
+No stage reads this module: the stages that write the site say what they produce
+and reuse, and keep their own records, through the output ledger
+(``outputs.ledger.OutputLedger``), which the build driver makes over the state.
 """
 
 from __future__ import annotations
