@@ -157,7 +157,7 @@ class SiteRenderer(SitePlanner, Generator):
     def generate_output(self, writer) -> None:
         if self.site.log.errors:
             return  # the build fails; rendering a wrong site would only cost time
-        state = self.context.get("output_state")
+        state = self.context.get("output_ledger")  # outputs.ledger
         if state is not None:
             # In this process, not in forked workers: measured at N = 1 000 and 5 000, two workers
             # took 1.6-2x the time of one process (each worker hashes the items its pages show
@@ -195,10 +195,10 @@ class SiteRenderer(SitePlanner, Generator):
             if why:
                 self._unfingerprintable.append(why)
             if state.reusable(page.save_as, fingerprint):
-                state.keep(page.save_as, fingerprint)
+                state.reused(page.save_as, fingerprint)
                 continue
             todo.append(page)
-            state.staged(page.save_as, fingerprint, rendered=page.body is None)
+            state.produced(page.save_as, fingerprint, rendered=page.body is None)
         return todo
 
     def _write_all(self, todo: list[OutputPage], code: str | None, what: str) -> None:

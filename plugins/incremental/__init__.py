@@ -13,5 +13,6 @@ cache).
 * ``workers``: the one way a stage shares independent jobs between forked processes.
 
 The record of the last output (which file of ``output/`` came from which fingerprint) and the
-commit of a new site are ``outputs.state``: the build driver hands them to the stages.
+commit of a new site are ``outputs.state``; the stages that write the site reach them only through
+the output ledger (``outputs.ledger``), which the build driver hands them.
 """

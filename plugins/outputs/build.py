@@ -47,6 +47,7 @@ from contract.generator import StaticFiles, parse_ahead
 from contract.model import Site, build_date
 from contract.problems import ERROR, Problem, ProblemLog
 
+from .ledger import OutputLedger
 from .lock import BuildBusy, BuildLock, LockUnavailable, lock_path
 from .order import plugin_order_problem
 from .state import LastBuild, OutputFault, OutputState, code_fingerprint, fault_message, tree_stats
@@ -371,7 +372,10 @@ class SiteBuild(Pelican):
 
     def _run_stages(self, write: bool = True, state: OutputState | None = None, sources: dict | None = None) -> Site:
         context = self.settings.copy()
-        context["output_state"] = state
+        # The stages that write the site declare what they produce and reuse to the ledger (outputs.ledger);
+        # the state behind it (the manifest, the commit) is the driver's alone.
+        ledger = OutputLedger(state) if state is not None else None
+        context["output_ledger"] = ledger
         memory = self.memory if state is not None else None
         if memory is not None:
             memory.begin(state.code, sources)
@@ -396,9 +400,9 @@ class SiteBuild(Pelican):
         # 2. plan: translation groups, pages of every language, checks
         signals.all_generators_finalized.send(generators)
         check_site_addresses(site, context)  # every page is planned: links to site addresses resolve
-        if state is not None:
-            for rel in sorted(site.reused_files):  # files of the last output a stage reuses as they are
-                state.keep(rel)
+        if ledger is not None:
+            for rel in sorted(site.reused_files):  # files of the last output a content stage reuses as they are
+                ledger.reused(rel)
         timer.lap("plan")
         # 3. render and write (skipped by the renderer when there are errors, and by CHECK_ONLY)
         if write and not site.log.errors:

@@ -32,6 +32,10 @@ it describes.  It is written, as ``output-manifest.next.pickle``, before the swa
 and renamed over the current one after it; a build reads whichever of the two
 describes the folder that is ``output/``, so a kill at any instant leaves a
 manifest that tells the truth about the visible site, or none.
+
+No stage reads this module: the stages that write the site say what they produce
+and reuse, and keep their own records, through the output ledger
+(``outputs.ledger.OutputLedger``), which the build driver makes over the state.
 """
 
 from __future__ import annotations
@@ -51,7 +55,7 @@ from incremental.cache import fault_point, replace_whole
 
 MANIFEST = "output-manifest.pickle"
 NEXT_MANIFEST = "output-manifest.next.pickle"  # the manifest of a site about to be swapped in
-MANIFEST_VERSION = 3
+MANIFEST_VERSION = 4
 SPARE = "site-spare"  # <CACHE_PATH>/site-spare: the site before the last, where the next one is assembled
 # Settings that name this build's folders or how it waits for another, not what is in the pages.
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "BUILD_WAIT"}
@@ -303,11 +307,13 @@ class OutputState:
         self.final = final
         self.staging = staging
         self.code = code
+        self.cache = manifest_dir  # the build caches' folder (None: no rebuilds)
         self.manifest_path = os.path.join(manifest_dir, MANIFEST) if manifest_dir else None
         self.next_manifest_path = os.path.join(manifest_dir, NEXT_MANIFEST) if manifest_dir else None
         self.spare = os.path.join(manifest_dir, SPARE) if manifest_dir else None
         self.previous: dict[str, Record] = {}
-        self.previous_extra: dict = {}
+        self.previous_records: dict = {}  # each stage's own record, as the last build left it (outputs.ledger)
+        self.previous_pending: set[str] = set()  # stages whose part of output/ was not final yet
         self.previous_build: LastBuild | None = None
         self.previous_outputs: dict[str, tuple[int, int, int]] = {}
         self.incremental = False
@@ -316,7 +322,8 @@ class OutputState:
         self.outputs: dict[str, tuple[int, int, int]] = {}  # output/ as this build leaves it
         self.kept: set[str] = set()  # files of output/ this build keeps as they are
         self.fingerprints: dict[str, bytes] = {}  # page file -> fingerprint, kept or rendered
-        self.extra: dict = {}  # what other stages want the next build to know (search: per-language digests)
+        self.records: dict = {}  # stage -> what it wants the next build to know (search: its shards)
+        self.pending: set[str] = set()  # stages whose part of the new site is not final at its commit
         self.rendered = 0
 
     def _load(self) -> None:
@@ -336,7 +343,8 @@ class OutputState:
         if stored.get("final") != self.final or stored.get("code") != self.code:
             return
         self.previous = stored["files"]
-        self.previous_extra = stored.get("extra", {})
+        self.previous_records = stored.get("records", {})
+        self.previous_pending = set(stored.get("pending", ()))
         self.previous_build = stored.get("last_build")
         self.previous_outputs = stored.get("outputs", {})
         self.incremental = True
@@ -352,7 +360,7 @@ class OutputState:
         last = self.previous_build
         if not self.incremental or last is None or last.inputs != inputs:
             return False
-        if self.previous_extra.get("search_pending"):  # its pages are in, its search index not yet (search.later)
+        if self.previous_pending:  # its pages are in, its search index not yet (search.later)
             return False
         if build_date != last.build_date:
             if last.clock or build_date < last.build_date or (last.horizon is not None and build_date >= last.horizon):
@@ -539,7 +547,8 @@ class OutputState:
             "tree": _identity(tree),
             "code": self.code,
             "files": files,
-            "extra": self.extra,
+            "records": self.records,
+            "pending": sorted(self.pending),
             "last_build": self.last_build,
             "outputs": self.outputs if self.last_build is not None else {},
         }

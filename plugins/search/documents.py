@@ -202,14 +202,14 @@ class IndexingCancelled(Exception):
 class _Reader:
     """Reads this build's pages: from the staging folder, or from output/ where a page was kept."""
 
-    def __init__(self, output: str, state):
+    def __init__(self, output: str, ledger):
         self.output = output
-        self.state = state
+        self.ledger = ledger  # outputs.ledger.OutputLedger, or None (make check)
         self.cancelled = None  # a function: True when the indexing is abandoned (search.later): checked per page
 
     def __call__(self, save_as: str) -> str:
         if self.cancelled is not None and self.cancelled():
             raise IndexingCancelled
-        path = self.state.current(save_as) if self.state is not None else os.path.join(self.output, save_as)
+        path = self.ledger.current(save_as) if self.ledger is not None else os.path.join(self.output, save_as)
         with open(path, encoding="utf-8") as handle:
             return handle.read()

@@ -58,6 +58,7 @@ from .text import Folding
 
 logger = logging.getLogger(__name__)
 
+STAGE = "search"  # its name in the output ledger (outputs.ledger): its record, its cache folder
 BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
 SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {index: number of shards}
 FOLD_FILE = "fold.json"  # /pagefind/fold.json: the Traditional characters the Chinese index folds, and their Simplified ones
@@ -90,22 +91,22 @@ class Indexing:
     every run and writes what the search page and the next build read.
     """
 
-    def __init__(self, site: Site, output: str, settings, state=None):
+    def __init__(self, site: Site, output: str, settings, ledger=None):
         from incremental.workers import workers
 
         self.started = time.perf_counter()
-        self.site, self.state = site, state
-        self.early = state is not None and state.incremental
+        self.site, self.ledger = site, ledger  # outputs.ledger.OutputLedger (None: make check)
+        self.early = ledger is not None and ledger.incremental
         conversion = settings.get("SC_CONVERSION", "hk2sp")
         self.size = int(settings.get("SEARCH_SHARD_SIZE", 500))
         self.limit = workers(settings)
         self.bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
-        self.reader = _Reader(output, state)
+        self.reader = _Reader(output, ledger)
         self.documents = Documents(site, self.reader, Folding(conversion))
-        self.previous = state.previous_extra.get("search", {}) if state is not None and state.incremental else {}
+        self.previous = (ledger.recall(STAGE) if ledger is not None else None) or {}
         self.record: dict[str, dict] = {}  # "<index>#<number>" -> what the next build needs to know
         self.counts: dict[str, int] = {}
-        self.kept_root = kept_documents_root(state)
+        self.kept_root = kept_documents_root(ledger)
         self.keys: set[str] = set()
         self.todo: list[_Shard] = []  # shards indexed by this build, in order
         self._planned: set[str] = set()  # indexes whose shards are decided
@@ -138,7 +139,7 @@ class Indexing:
             self._launch()
 
     def _plan(self, index: SearchIndex) -> None:
-        state, documents = self.state, self.documents
+        ledger, documents = self.ledger, self.documents
         pages = documents.records(index)
         if not pages:
             return
@@ -151,16 +152,16 @@ class Indexing:
             self.keys.add(shard.key)
             earlier = earlier_shards.get(shard.key)
             # Fast: the same pages with the same render fingerprints as last time (nothing to read).
-            shard.quick = documents.quick_digest(part, state.fingerprints) if state is not None else None
+            shard.quick = documents.quick_digest(part, ledger.fingerprints) if ledger is not None else None
             if shard.quick is not None and earlier and earlier.get("quick") == shard.quick:
                 shard.digest = earlier["digest"]
             elif earlier:  # else compare what the indexer would read (with no record: when it reads it)
                 shard.digest = documents.digest(part)
             if earlier and earlier["digest"] == shard.digest and all(
-                os.path.isfile(os.path.join(state.final, BUNDLE_DIR, rel)) for rel in earlier["files"]
+                os.path.isfile(ledger.last_output(f"{BUNDLE_DIR}/{rel}")) for rel in earlier["files"]
             ):
                 for rel in earlier["files"]:
-                    state.keep(f"{BUNDLE_DIR}/{rel}")
+                    ledger.reused(f"{BUNDLE_DIR}/{rel}")
                 self.record[shard.key] = {**earlier, "quick": shard.quick}
                 documents.forget(part)
                 continue
@@ -175,8 +176,8 @@ class Indexing:
         if shard.digest is None:
             shard.digest = self.documents.digest(shard.pages)
         if self.kept_root is not None:
-            state = self.state
-            shard.kept = KeptDocuments(os.path.join(self.kept_root, shard.key), state.code, state.fingerprints, state.incremental)
+            ledger = self.ledger
+            shard.kept = KeptDocuments(os.path.join(self.kept_root, shard.key), ledger.code, ledger.fingerprints, ledger.incremental)
             shard.folder = shard.kept.folder
             shard.written, shard.reused = shard.kept.fill(self.documents, shard.pages)
         else:
@@ -289,7 +290,7 @@ class Indexing:
         return "".join(sorted(used))
 
     def _report(self, results: dict) -> None:
-        site, state, record, counts, todo = self.site, self.state, self.record, self.counts, self.todo
+        site, ledger, record, counts, todo = self.site, self.ledger, self.record, self.counts, self.todo
         top = self.previous.get("_top")
         if self.missing:
             site.log.error(
@@ -315,8 +316,8 @@ class Indexing:
         if not record or top is None:
             return
         _write_entries(self.bundle, record, counts, top, self.documents.folding.table)
-        if state is not None:
-            state.extra["search"] = {"shards": record, "_top": top}
+        if ledger is not None:
+            ledger.remember(STAGE, {"shards": record, "_top": top})
         again = sorted({shard.lang.code for shard in todo}, key=[index.code for index in self.documents.indexes].index)
         total = sum(counts.values())
         print(
@@ -356,10 +357,11 @@ def index_language(renderer, lang: str) -> None:
     search = search_of_build(renderer.settings)
     if search is None or search.site.log.errors:
         return
-    if deferrable(renderer.settings, search.context.get("output_state")):
+    ledger = search.context.get("output_ledger")
+    if deferrable(renderer.settings, ledger):
         return  # indexed after the commit (search.later)
     if search.indexing is None:
-        search.indexing = Indexing(search.site, renderer.output_path, renderer.settings, search.context.get("output_state"))
+        search.indexing = Indexing(search.site, renderer.output_path, renderer.settings, ledger)
     search.indexing.written(lang)
 
 
@@ -373,14 +375,14 @@ def index_build(pelican) -> None:
         if indexing is not None:
             indexing.abandon()
         return
-    state = search.context.get("output_state")
-    if indexing is None and deferrable(pelican.settings, state):
-        keep_last_index(state)  # the pages first: the index follows (search.later)
-        pelican.search_later = LaterIndex(search.site, pelican.settings, state)
+    ledger = search.context.get("output_ledger")
+    if indexing is None and deferrable(pelican.settings, ledger):
+        # the pages first, with the last index as it is: the new one follows (search.later)
+        pelican.search_later = LaterIndex(search.site, pelican.settings, ledger.later(STAGE, BUNDLE_DIR))
         return
     if indexing is None:  # no language announced its pages
-        indexing = Indexing(search.site, pelican.output_path, pelican.settings, search.context.get("output_state"))
+        indexing = Indexing(search.site, pelican.output_path, pelican.settings, ledger)
     indexing.finish()
 
 
-from .later import LaterIndex, deferrable, keep_last_index  # noqa: E402 - it uses Indexing, above
+from .later import LaterIndex, deferrable  # noqa: E402 - it uses Indexing, above

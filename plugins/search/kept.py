@@ -109,12 +109,11 @@ class KeptDocuments:
         os.replace(temporary, self.map_path)
 
 
-def kept_documents_root(state) -> str | None:
-    """Where shards' documents are kept: ``search/`` beside the output manifest (None: not kept,
-    as without ``INCREMENTAL_OUTPUT`` or in ``make check``, where each shard's are in a temporary folder)."""
-    if state is None or not state.manifest_path:
-        return None
-    return os.path.join(os.path.dirname(state.manifest_path), KEPT_DIR)
+def kept_documents_root(ledger) -> str | None:
+    """Where shards' documents are kept: the search stage's cache folder, ``<CACHE_PATH>/search/``
+    (None: not kept, as without ``INCREMENTAL_OUTPUT`` or in ``make check``, where each shard's are
+    in a temporary folder)."""
+    return ledger.cache_folder(KEPT_DIR) if ledger is not None else None
 
 
 def prune_kept_documents(root: str, keys: set[str]) -> None:
