@@ -183,3 +183,32 @@ def test_every_step_of_a_series_of_edits_equals_a_cold_build(replay):
     step("an edit undone", lambda: _replace(
         content / "press" / "2025" / "beta.en.md", "This release has no Chinese version, and was edited.",
         "This release has no Chinese version."))
+
+
+def test_the_dev_server_trusts_only_the_output_it_left(replay):
+    """The dev server takes ``output/`` and the spare to be as its last build left them (no ``stat`` of
+    every page, no listing of the spare: ``outputs.state.Witness``).  A page removed from ``output/``
+    by hand meanwhile is found when the commit needs it, and the build is made again, checking
+    every file; a build by another process (``make html``) ends the trust."""
+    content = replay.content
+    replay.rebuild()
+    gamma = content / "press" / "2025" / "gamma.tc.md"
+    _replace(gamma, "\n\n", "\n\n第一次修改。\n\n")
+    replay.rebuild()  # gamma's pages get new files
+    witness = replay.builder.memory.output_witness
+    assert witness is not None and witness.spare is not None, "the dev server's builds leave no witness of their output"
+    # a page of the last builds removed by hand: the next build, of an unrelated edit, keeps it and must find it gone
+    (replay.output / "tc" / "press" / "2025" / "gamma" / "index.html").unlink()
+    _replace(content / "pages" / "about.en.md", "About text.", "About text, edited.")
+    printed = replay.rebuild()
+    assert "building again, checking every file" in printed, printed
+    replay.assert_same_as_cold("a page removed from output/ by hand")
+    # another build of the same output (make html beside the server) writes its own manifest: no trust
+    result = build(content, replay.output, *FIXTURE_SETTINGS, *DEVSERVER_SETTINGS, cache=replay.cache,
+                   env=environ(SOURCE_DATE_EPOCH=str(replay.epoch)))
+    assert result.returncode == 0, result.text
+    (replay.output / "en" / "about" / "index.html").unlink()  # as it left it, but for this file
+    _replace(gamma, "第一次修改。", "第二次修改。")
+    printed = replay.rebuild()
+    assert "building again" not in printed, "a manifest another build wrote was trusted"
+    replay.assert_same_as_cold("a build by another process, then a page removed by hand")

@@ -157,8 +157,8 @@ class SiteRenderer(SitePlanner, Generator):
     def generate_output(self, writer) -> None:
         if self.site.log.errors:
             return  # the build fails; rendering a wrong site would only cost time
-        state = self.context.get("output_ledger")  # outputs.ledger
-        if state is not None:
+        ledger = self.context.get("output_ledger")  # outputs.ledger: what this build writes and reuses
+        if ledger is not None:
             # In this process, not in forked workers: measured at N = 1 000 and 5 000, two workers
             # took 1.6-2x the time of one process (each worker hashes the items its pages show
             # again, and touching the whole model copies it page by page), so the digests of
@@ -167,38 +167,38 @@ class SiteRenderer(SitePlanner, Generator):
             self._fingerprinter = Fingerprinter() if self._memory is None else self._memory.fingerprinter()
             self._shared_digests: dict[str, bytes] = {}
         self._unfingerprintable: list[str] = []
-        if state is not None and state.incremental:
+        if ledger is not None and ledger.incremental:
             # A rebuild renders one language at a time, its items' pages first, and announces those
             # once written, so that later stages start on them (the search index reads item pages
             # only) while the language's lists and feeds and the next languages are rendered.
             for code, pages in self._by_language():
-                self._write_all(self._to_render([p for p in pages if p.item is not None], state), code, "item pages")
+                self._write_all(self._to_render([p for p in pages if p.item is not None], ledger), code, "item pages")
                 if code is not None:
                     item_pages_written.send(self, lang=code)
-                self._write_all(self._to_render([p for p in pages if p.item is None], state), code, "other pages")
+                self._write_all(self._to_render([p for p in pages if p.item is None], ledger), code, "other pages")
         else:
             # A cold build renders every page in one batch (one set of forked workers), then announces them.
-            self._write_all(self._to_render(self.site.pages, state), None, "every page")
+            self._write_all(self._to_render(self.site.pages, ledger), None, "every page")
             for code, _pages in self._by_language():
                 if code is not None:
                     item_pages_written.send(self, lang=code)
         if self._unfingerprintable:
             logger.info("rendered at every build (no fingerprint): %s", "; ".join(self._unfingerprintable))
 
-    def _to_render(self, pages: list[OutputPage], state) -> list[OutputPage]:
-        """The pages of ``pages`` whose file in ``output/`` cannot be kept (all of them without ``state``)."""
-        if state is None:
+    def _to_render(self, pages: list[OutputPage], ledger) -> list[OutputPage]:
+        """The pages of ``pages`` whose file in ``output/`` cannot be kept (all of them without a ``ledger``)."""
+        if ledger is None:
             return list(pages)
         todo = []
         for page in pages:
             fingerprint, why = self._fingerprint_or_why_not(page)
             if why:
                 self._unfingerprintable.append(why)
-            if state.reusable(page.save_as, fingerprint):
-                state.reused(page.save_as, fingerprint)
+            if ledger.reusable(page.save_as, fingerprint):
+                ledger.reused(page.save_as, fingerprint)
                 continue
             todo.append(page)
-            state.produced(page.save_as, fingerprint, rendered=page.body is None)
+            ledger.produced(page.save_as, fingerprint, rendered=page.body is None)
         return todo
 
     def _write_all(self, todo: list[OutputPage], code: str | None, what: str) -> None:

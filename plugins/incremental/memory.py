@@ -179,6 +179,9 @@ class BuildMemory:
         self._deep: dict = {}
         self._sources: dict | None = None  # the content folder's files (size, time, inode) when the last build began
         self.changed: set[str] | None = None  # the files of the content folder changed since then (None: not known)
+        # what the output state saw of the output this process committed last (outputs.state.Witness),
+        # carried here from one build to the next; the memory never reads it
+        self.output_witness = None
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 

@@ -50,7 +50,7 @@ from contract.problems import ERROR, Problem, ProblemLog
 from .ledger import OutputLedger
 from .lock import BuildBusy, BuildLock, LockUnavailable, lock_path
 from .order import plugin_order_problem
-from .state import LastBuild, OutputFault, OutputState, code_fingerprint, fault_message, tree_stats
+from .state import LastBuild, OutputFault, OutputState, StaleWitness, code_fingerprint, fault_message, tree_stats
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
 # Errors of the file system, not of the build, when writing the staging folder or a cache: one line each.
@@ -253,7 +253,7 @@ class SiteBuild(Pelican):
         else:
             staging = self._staging_folder(final)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
-        state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint())
+        state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint(), memory=self.memory)
         inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
         if state is not None and state.nothing_changed(inputs, build_date()):
             shutil.rmtree(staging, ignore_errors=True)
@@ -308,7 +308,11 @@ class SiteBuild(Pelican):
                 "warnings": len(site.log.warnings),
             },
         )
-        counts = state.commit()
+        try:
+            counts = state.commit()
+        except StaleWitness:  # the dev server trusted output/ as it left it, and it was not: again, checking
+            print(f"{os.path.relpath(final)}/ was not as the last build left it (a file removed by hand?): building again, checking every file.", file=sys.stderr)
+            return self._run_locked(final)
         rebuilt = (
             f"; {state.rendered} rendered, the others unchanged; {counts['written']} files written, {counts['deleted']} deleted"
             if state.incremental

@@ -33,6 +33,18 @@ and renamed over the current one after it; a build reads whichever of the two
 describes the folder that is ``output/``, so a kill at any instant leaves a
 manifest that tells the truth about the visible site, or none.
 
+**In the dev server** (one process building again and again, ``incremental.memory``), the state
+leaves a :class:`Witness` in the build memory after each commit: the identity and content of
+the manifest this process wrote last, and the listing of the spare folder (the site before the
+last).  A build that finds the manifest still the one it wrote trusts it without reading it
+again: a kept page's file in ``output/`` is taken to be as recorded (no ``stat`` of every page)
+and the spare to hold what it held (no listing of it), and the old site's folders are not
+checked again for write permission.  The dev server's contract is that nothing but its own
+builds writes into ``output/`` and ``.cache/`` while it runs; another build (``make html``
+beside it) writes another manifest, which ends the trust.  A trusted build whose commit finds
+a file missing is run again without trust (``StaleWitness``).  ``make html`` and ``make
+publish`` start in a new process and always check every file.
+
 No stage reads this module: the stages that write the site say what they produce
 and reuse, and keep their own records, through the output ledger
 (``outputs.ledger.OutputLedger``), which the build driver makes over the state.
@@ -66,6 +78,21 @@ class Record:
     fingerprint: bytes
     size: int
     mtime_ns: int
+
+
+@dataclass
+class Witness:
+    """What this process saw of the output it committed last (kept by the dev server's build memory)."""
+
+    manifest: tuple  # identity of the manifest file it wrote last: (size, mtime_ns, inode, device)
+    stored: dict  # that manifest's content
+    spare: tuple | None = None  # identity of the spare folder after the swap, when its listing is known
+    spare_files: dict | None = None  # its files: '/'-separated path -> inode
+    spare_folders: set | None = None  # its folders
+
+
+class StaleWitness(Exception):
+    """A trusted build found ``output/`` or the spare not as its witness recorded: build again, checking."""
 
 
 class OutputFault(Exception):
@@ -303,8 +330,12 @@ def code_fingerprint(roots: list[str], settings: dict, describe) -> str:
 
 
 class OutputState:
-    def __init__(self, final: str, staging: str, manifest_dir: str | None, code: str):
+    def __init__(self, final: str, staging: str, manifest_dir: str | None, code: str, memory=None):
         self.final = final
+        # the dev server's build memory (incremental.memory), which carries this state's Witness between builds
+        self._memory = memory
+        self.trusted = False  # the manifest is the one this process wrote last: see the module's docstring
+        self._old_listing: tuple[dict, set] | None = None  # output/ before the swap: files (inodes), folders
         self.staging = staging
         self.code = code
         self.cache = manifest_dir  # the build caches' folder (None: no rebuilds)
@@ -330,17 +361,24 @@ class OutputState:
         if not self.manifest_path or not os.path.isdir(self.final):
             return
         visible = _identity(self.final)
-        for path in (self.manifest_path, self.next_manifest_path):  # the one that describes output/
-            try:
-                with open(path, "rb") as handle:
-                    stored = pickle.load(handle)
-            except Exception:  # missing or damaged
-                continue
-            if stored.get("version") == MANIFEST_VERSION and stored.get("tree") == visible:
-                break
-        else:  # none: a cold build
-            return
+        witness = self.witness
+        if witness is not None and _file_identity(self.manifest_path) == witness.manifest and witness.stored.get("tree") == visible:
+            stored = witness.stored  # the manifest this process wrote last, as it wrote it
+            self.trusted = True
+        else:
+            self.witness = None
+            for path in (self.manifest_path, self.next_manifest_path):  # the one that describes output/
+                try:
+                    with open(path, "rb") as handle:
+                        stored = pickle.load(handle)
+                except Exception:  # missing or damaged
+                    continue
+                if stored.get("version") == MANIFEST_VERSION and stored.get("tree") == visible:
+                    break
+            else:  # none: a cold build
+                return
         if stored.get("final") != self.final or stored.get("code") != self.code:
+            self.trusted = False
             return
         self.previous = stored["files"]
         self.previous_records = stored.get("records", {})
@@ -348,6 +386,28 @@ class OutputState:
         self.previous_build = stored.get("last_build")
         self.previous_outputs = stored.get("outputs", {})
         self.incremental = True
+
+    @property
+    def witness(self) -> Witness | None:
+        return getattr(self._memory, "output_witness", None)
+
+    @witness.setter
+    def witness(self, value: Witness | None) -> None:
+        if self._memory is not None:
+            self._memory.output_witness = value
+
+    def witnessed(self, manifest: dict) -> None:
+        """This process wrote ``manifest`` as the current manifest (a commit, or a stage's later one)."""
+        if self._memory is None:
+            return
+        witness = self.witness
+        identity = _file_identity(self.manifest_path)
+        if identity is None:
+            self.witness = None
+        elif witness is None:
+            self.witness = Witness(identity, manifest)
+        else:
+            witness.manifest, witness.stored = identity, manifest
 
     def nothing_changed(self, inputs: dict, build_date) -> bool:
         """Whether the last build's output is what this one would write, with nothing read or planned.
@@ -375,6 +435,8 @@ class OutputState:
         record = self.previous.get(rel)
         if record is None or record.fingerprint != fingerprint:
             return False
+        if self.trusted:  # output/ is as this process committed it (see the module's docstring)
+            return True
         try:
             status = os.stat(os.path.join(self.final, rel))
         except OSError:
@@ -416,17 +478,24 @@ class OutputState:
                 if os.path.isdir(self.final):  # to be deleted after the swap: it must be deletable
                     files, folders = scan(self.final)
                     check_removable(self.final, folders, files)
-            self._save(tree)
+            manifest = self._save(tree)
             fault_point("commit:swap", tree)
+            before = _identity(self.final) if self._memory is not None and tree == self.spare else None
             swap(tree, self.final)
         except OSError as error:
             self._discard()
+            if self.trusted:  # not as the witness said (a file removed by hand): again, checking every file
+                self.witness = None
+                raise StaleWitness(str(error)) from None
             if tree == self.spare and isinstance(error.filename, str) and error.filename.startswith(tree + os.sep):
                 error.filename = self.final + error.filename[len(tree):]  # the same file, as it is in output/
             raise OutputFault(fault_message(error, self.final)) from None
         fault_point("commit:swapped", self.final)
         if self.manifest_path:
             os.replace(self.next_manifest_path, self.manifest_path)
+            self.witnessed(manifest)
+            if before is not None and self.witness is not None:  # the old site, now the spare, is as listed
+                self.witness.spare, self.witness.spare_files, self.witness.spare_folders = before, *self._old_listing
         # the folders no longer needed: the staging folder, and the old site unless it is the next spare
         remove_tree(self.staging)
         if tree != self.spare:
@@ -461,12 +530,23 @@ class OutputState:
         wanted = staged | self.kept
         # the old site's files and their inodes, as the last build recorded them (checked by the
         # kept pages' sizes and times), else as output/ lists them
-        old = {rel: record[2] for rel, record in self.previous_outputs.items()} or scan(self.final)[0]
+        if self.previous_outputs:
+            old = {rel: record[2] for rel, record in self.previous_outputs.items()}
+            old_folders = folders_of(old)
+        else:
+            old, old_folders = scan(self.final)
+        self._old_listing = (old, old_folders)
         needed = folders_of(wanted)
-        # the old site is the next spare: its folders and the files this build drops must be changeable
-        check_removable(self.final, folders_of(old), [rel for rel in old if rel not in wanted])
+        if not self.trusted:  # the old site is the next spare: its folders and the files this build drops must be changeable
+            check_removable(self.final, old_folders, [rel for rel in old if rel not in wanted])
         deleted = sum(1 for rel in old if rel not in wanted and rel not in needed)
-        self._mirror(tree, wanted, needed, written, old)
+        witness = self.witness if self.trusted else None
+        listing = None
+        if witness is not None and witness.spare is not None and tree == self.spare and _identity(tree) == witness.spare:
+            listing = (witness.spare_files, witness.spare_folders)
+        if witness is not None:
+            witness.spare = witness.spare_files = witness.spare_folders = None  # changed now: listed again after the swap
+        self._mirror(tree, wanted, needed, written, old, listing)
         self.outputs = {}
         for rel in wanted:
             known = None if rel in written else self.previous_outputs.get(rel)
@@ -476,11 +556,12 @@ class OutputState:
             self.outputs[rel] = known
         return {"written": len(written), "unchanged": len(staged) - len(written) + len(self.kept), "deleted": deleted}
 
-    def _mirror(self, tree: str, wanted: set[str], needed: set[str], written: set[str], old: dict[str, int]) -> None:
+    def _mirror(self, tree: str, wanted: set[str], needed: set[str], written: set[str], old: dict[str, int], listing=None) -> None:
         """Make ``tree`` hold exactly the files ``wanted`` (in the folders ``needed``): hard links to
         those this build ``written`` in the staging folder, and to the others in ``output/`` (``old``:
-        their inodes).  A file ``tree`` already holds as the very file it is to be is left alone."""
-        present, there = scan(tree)
+        their inodes).  A file ``tree`` already holds as the very file it is to be is left alone.
+        ``listing``: what ``tree`` holds (files and their inodes, folders), when known; else it is listed."""
+        present, there = listing if listing is not None else scan(tree)
         for rel in present:  # files the new site does not have, or has as folders
             if rel not in wanted or rel in needed:
                 os.unlink(os.path.join(tree, rel))
@@ -522,12 +603,12 @@ class OutputState:
         if self.next_manifest_path and os.path.exists(self.next_manifest_path):
             os.unlink(self.next_manifest_path)
 
-    def _save(self, tree: str | None = None) -> None:
+    def _save(self, tree: str | None = None) -> dict | None:
         """Write the manifest of the site in ``tree`` (``output/`` itself when not given) as the next
         one; the swap makes it the current one, and until then a build reads it only if ``tree`` is
         what ``output/`` is."""
         if not self.manifest_path:
-            return
+            return None
         tree = tree or self.final
         files = {}
         for rel, fingerprint in self.fingerprints.items():
@@ -553,6 +634,15 @@ class OutputState:
             "outputs": self.outputs if self.last_build is not None else {},
         }
         replace_whole(self.next_manifest_path, "commit:manifest", lambda handle: pickle.dump(manifest, handle, protocol=pickle.HIGHEST_PROTOCOL))
+        return manifest
+
+
+def _file_identity(path: str | None) -> tuple | None:
+    try:
+        status = os.stat(path)
+    except (OSError, TypeError):
+        return None
+    return status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev
 
 
 def _identity(folder: str) -> tuple[int, int]:
