@@ -15,6 +15,7 @@ from pelican.settings import read_settings
 
 from contract import OutputPage, PageBuilder, PageKind, Section, SourceGenerator
 from contract.model import Item, Site
+from i18n.plan import SitePlanner
 from i18n.render import SiteRenderer
 from outputs.order import plugin_order_problem
 from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, environ
@@ -26,6 +27,12 @@ def renderer(tmp_path, **overrides) -> SiteRenderer:
     settings = read_settings(str(ROOT / "pelicanconf.py"), override={"CACHE_CONTENT": False, **overrides})
     context = settings.copy()
     return SiteRenderer(context=context, settings=settings, path=str(tmp_path), theme=settings["THEME"], output_path=str(tmp_path))
+
+
+def planned(site_renderer: SiteRenderer, generators):
+    """The plan of ``generators`` (i18n.plan), as the plan stage makes it; the renderer gets it."""
+    site_renderer.site_plan = SitePlanner(site_renderer.site, site_renderer.catalogs, site_renderer.context).plan(generators)
+    return site_renderer.site_plan
 
 
 class Workshops(PageBuilder):
@@ -70,17 +77,17 @@ def test_the_planner_calls_the_declared_hooks_only_and_orders_sections_by_nav_se
     site_renderer = renderer(tmp_path, NAV_SECTIONS=["workshops"])
     args = dict(context=site_renderer.context, settings=site_renderer.settings, path=str(tmp_path), theme=site_renderer.theme,
                 output_path=str(tmp_path))
-    site_renderer.plan([site_renderer, Undeclared(**args), Workshops(**args)])
+    plan = planned(site_renderer, [site_renderer, Undeclared(**args), Workshops(**args)])
     site = Site.of(site_renderer.context)
     assert not site.log.errors, site.log.problems
-    assert [link.url for link in site_renderer.nav["en"]][:2] == ["en/", "en/workshops/"]  # Home, then the declared section
+    assert [link.url for link in plan.nav["en"]][:2] == ["en/", "en/workshops/"]  # Home, then the declared section
 
 
 def test_a_section_missing_from_nav_sections_is_one_error_naming_the_setting(tmp_path):
     site_renderer = renderer(tmp_path, NAV_SECTIONS=["press"])
     args = dict(context=site_renderer.context, settings=site_renderer.settings, path=str(tmp_path), theme=site_renderer.theme,
                 output_path=str(tmp_path))
-    site_renderer.plan([site_renderer, Workshops(**args)])
+    planned(site_renderer, [site_renderer, Workshops(**args)])
     messages = [str(problem) for problem in Site.of(site_renderer.context).log.errors]
     assert any("NAV_SECTIONS" in m and "'workshops'" in m and "add 'workshops' to NAV_SECTIONS" in m for m in messages), messages
     assert any("'press' names no section" in m for m in messages), messages  # listed, but no plugin declares it
@@ -91,7 +98,7 @@ def test_og_type_and_article_data_come_from_the_page_kind_the_content_type_decla
     site_renderer = renderer(tmp_path)
     site = Site.of(site_renderer.context)
     kinds = {"workshop": PageKind(og_type="article"), "note": PageKind()}
-    site_renderer.nav = site_renderer.footer = {lang.code: [] for lang in site.languages}
+    site_renderer.site_plan.nav = site_renderer.site_plan.footer = {lang.code: [] for lang in site.languages}
 
     def head(kind):
         item = Item(kind=kind, key=f"{kind}s/a", name="a", lang="en", path="x.md",
@@ -168,7 +175,7 @@ def test_search_and_sitemap_inclusion_and_standing_pages_come_from_the_page_kind
                                item=Item(kind=kind, key=f"{kind}s/a", name="a", lang="en", path="x.md", fields={"title": "A"}, url=f"en/{kind}s/a/"))
                     for kind in ("note", "story")]
 
-    site_renderer.plan([Notes(context=site_renderer.context, settings=site_renderer.settings, path=str(tmp_path),
+    planned(site_renderer, [Notes(context=site_renderer.context, settings=site_renderer.settings, path=str(tmp_path),
                               theme=site_renderer.settings["THEME"], output_path=str(tmp_path))])
     note, story = (next(p for p in site.pages if p.key == key) for key in ("notes/a", "storys/a"))
     assert note.kind.searched is False and not indexed(note) and not listed(note)

@@ -10,6 +10,7 @@ from pelican import signals
 
 from .catalogs import Catalogs  # noqa: F401
 from .links import Entry, listing  # noqa: F401
+from .plan import SitePlanner
 from .render import SiteRenderer, item_pages_written  # noqa: F401
 
 
@@ -18,9 +19,10 @@ def _generators(pelican):
 
 
 def _plan(generators):
+    """The plan stage: the planner plans every page, and its plan goes to the renderer."""
     for generator in generators:
         if isinstance(generator, SiteRenderer):
-            generator.plan(generators)
+            generator.site_plan = SitePlanner(generator.site, generator.catalogs, generator.context).plan(generators)
 
 
 def register():

@@ -1,5 +1,5 @@
-"""Stage 1 of the site's rendering: the plan of every page in every language (i18n.render.SiteRenderer
-uses it).
+"""Stage 3 of the build, the plan: every page of every language, and what the renderer needs besides
+(``SitePlan``, handed to ``i18n.render.SiteRenderer``).
 
 On ``all_generators_finalized``: ask each page builder for its pages (the content types first, in
 the order of ``PLUGINS``, then the builders of site-wide pages), stamp item pages with their
@@ -10,7 +10,8 @@ untranslated items and compute the links between languages.  Nothing is written 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from dataclasses import dataclass, field
 
 from contract.generator import PageBuilder, SourceGenerator
 from contract.model import OutputPage, Section, latest_revision
@@ -27,12 +28,30 @@ class NavLink:
     url: str
 
 
-class SitePlanner:
-    """The planning half of the site renderer: fills ``site.pages``, ``nav``, ``footer``, ``links``,
-    ``feeds``, ``sections`` and ``undated`` for rendering to read."""
+@dataclass
+class SitePlan:
+    """What the planner hands the renderer, besides the pages it adds to ``site.pages``."""
 
-    # -- stage 1: the pages of every language --------------------------------
-    def plan(self, generators) -> None:
+    undated: dt.datetime | None = None  # what a page with no revision of its own shows (None: the build's date)
+    sections: list[Section] = field(default_factory=list)  # of the navigation, in the order of NAV_SECTIONS
+    nav: dict[str, list[NavLink]] = field(default_factory=dict)  # language -> the main navigation
+    footer: dict[str, list[NavLink]] = field(default_factory=dict)  # language -> the footer's links
+    links: dict = field(default_factory=dict)  # page URL -> its links to other languages (i18n.links.PageLinks)
+    feeds: dict[str, list[OutputPage]] = field(default_factory=dict)  # language -> its feed pages, for the head
+
+
+class SitePlanner:
+    """Plans the site: fills ``site.pages`` and returns the rest of the plan (:class:`SitePlan`)."""
+
+    def __init__(self, site, catalogs, context):
+        self.site = site
+        self.catalogs = catalogs
+        self.context = context
+        self.settings = site.settings
+        self.sections: list[Section] = []
+        self.nav: dict[str, list[NavLink]] = {}
+
+    def plan(self, generators) -> SitePlan:
         site = self.site
         # Content types first (in the order of PLUGINS), then the builders of site-wide pages, which
         # may read what the content types planned (redirects check their addresses against it).
@@ -49,9 +68,9 @@ class SitePlanner:
         # What a page with no revision of its own (an empty list) shows: by the clock, the site's newest
         # revision, which changes only with the content (the build's time would render it again at every
         # build); with SOURCE_DATE_EPOCH, the build's date.
-        self.undated = site.build_date if site.date_fixed else (site.newest_revision() or site.build_date)
+        undated = site.build_date if site.date_fixed else (site.newest_revision() or site.build_date)
         self.nav = {lang.code: self._nav(lang.code) for lang in site.languages}
-        self.footer = {lang.code: self._footer(lang.code) for lang in site.languages}
+        footer = {lang.code: self._footer(lang.code) for lang in site.languages}
         # Every page shows the build's year: the first build of the next year changes them all.
         site.future_dates.append(site.build_date.replace(year=site.build_date.year + 1, month=1, day=1, hour=0, minute=0, second=0, microsecond=0))
         site.pages.extend(self._site_pages(builders))
@@ -59,11 +78,11 @@ class SitePlanner:
         warn_untranslated(site)
         if site.settings.get("CHECK_ONLY") or site.settings.get("TRANSLATION_STATUS"):
             status.check(site, site.settings["PATH"])  # from git: translations older than their original's change
-        self.links = link_pages(site)
-        self.feeds = {}
+        feeds: dict[str, list[OutputPage]] = {}
         for page in site.pages:
             if page.template == "atom.xml" and page.lang:
-                self.feeds.setdefault(page.lang, []).append(page)
+                feeds.setdefault(page.lang, []).append(page)
+        return SitePlan(undated=undated, sections=self.sections, nav=self.nav, footer=footer, links=link_pages(site), feeds=feeds)
 
     def _sections(self, builders) -> list[Section]:
         """The sections builders declare, in the order of the setting NAV_SECTIONS; one not listed there,
@@ -157,5 +176,3 @@ class SitePlanner:
                 )
             )
         return pages
-
-    # -- stage 2: render and write ----------------------------------------------

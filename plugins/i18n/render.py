@@ -2,8 +2,9 @@
 
 Stages (all on the model in ``context["site"]``):
 
-1. ``plan`` (on ``all_generators_finalized``; :mod:`i18n.plan`): every page of every language,
-   the navigation, the links between languages.
+1. the plan (on ``all_generators_finalized``; :class:`i18n.plan.SitePlanner`): every page of every
+   language in ``site.pages``, and a :class:`i18n.plan.SitePlan` (navigation, footer, links between
+   languages, feeds) handed to the renderer as ``site_plan``;
 2. ``generate_output`` (here): render each page with the interface in its language (gettext
    catalogs, Babel dates) and write it.
 """
@@ -23,7 +24,7 @@ from incremental.workers import map_forked
 from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
-from .plan import NavLink, SitePlanner  # noqa: F401 (NavLink: the templates' links)
+from .plan import NavLink, SitePlan  # noqa: F401 (NavLink: the templates' links)
 
 logger = logging.getLogger(__name__)
 
@@ -34,21 +35,18 @@ logger = logging.getLogger(__name__)
 item_pages_written = signal("i18n.item_pages_written")
 
 
-class SiteRenderer(SitePlanner, Generator):
-    """Plans every page of the site (:class:`i18n.plan.SitePlanner`), then renders and writes them."""
+class SiteRenderer(Generator):
+    """Renders and writes every page of the site, as planned (``site.pages`` and ``site_plan``)."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self._memory = None
         self.site = Site.of(self.context)
         self.catalogs = Catalogs(os.path.join(self.theme, "translations"), self.site.languages)
-        self.undated = self.site.build_date  # until the plan says otherwise (below)
-        self.links: dict = {}
-        self.feeds: dict = {}
+        self.site_plan = SitePlan()  # the planner's (i18n.plan), given on all_generators_finalized
         self._install_template_helpers()
         keep_compiled_templates(self.env, self.settings, "pages")  # compiling costs more than a few pages
 
-    # -- stage 2: rendering (stage 1, the plan, is i18n.plan.SitePlanner) ----------
     def _install_template_helpers(self) -> None:
         catalogs = self.catalogs
         site = self.site
@@ -94,21 +92,21 @@ class SiteRenderer(SitePlanner, Generator):
         return {
             "LANG": lang,
             "SITENAME": lang.sitename,
-            "nav": self.nav[code],
-            "footer": self.footer[code],
+            "nav": self.site_plan.nav[code],
+            "footer": self.site_plan.footer[code],
             # one copyright year on every page: the build's (not each page's revision)
             "build_year": self.site.build_date.year,
             # the head links each feed by its address and title
-            "feeds": [NavLink(feed.key, feed.title, feed.url) for feed in self.feeds.get(code, [])],
+            "feeds": [NavLink(feed.key, feed.title, feed.url) for feed in self.site_plan.feeds.get(code, [])],
         }
 
     def _own(self, page: OutputPage) -> dict:
         """What the page itself brings to its template."""
         return {
             "page": page,
-            "links": self.links.get(page.url, {}),
+            "links": self.site_plan.links.get(page.url, {}),
             # never in the future: an upcoming forum's Date is not a revision
-            "revised": min(page.revised or self.undated, self.site.build_date),
+            "revised": min(page.revised or self.site_plan.undated or self.site.build_date, self.site.build_date),
             # what the page is for link previews (og:type, …): its item's content type declares it
             "page_kind": page.kind,
         }
