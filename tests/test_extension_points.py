@@ -17,7 +17,7 @@ from contract import OutputPage, PageBuilder, PageKind, Section, SourceGenerator
 from contract.model import Item, Site
 from i18n.plan import SitePlanner
 from i18n.render import SiteRenderer
-from outputs.order import plugin_order_problem
+from outputs.order import generator_problem, plugin_order_problem
 from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, environ
 
 HOOKS = ("resolve", "build_pages", "home_blocks", "sitemap_links")
@@ -118,6 +118,24 @@ def test_plugins_in_the_project_order_pass_the_check():
     from press import _generators as press_generators
 
     assert plugin_order_problem(settings["PLUGINS"], [(press_generators, press_generators(None))]) is None
+
+
+def test_every_generator_of_the_project_is_one_the_build_knows_how_to_call():
+    settings = read_settings(str(ROOT / "pelicanconf.py"))
+    from press import _generators as press_generators
+    from i18n import _generators as i18n_generators
+
+    receivers = [(press_generators, press_generators(None)), (i18n_generators, i18n_generators(None))]
+    assert generator_problem(settings["PLUGINS"], receivers) is None
+
+    class Plain(Generator):  # a plain Pelican generator: the build would call nothing on it
+        pass
+
+    def plain_generators(pelican):
+        return Plain
+
+    problem = generator_problem(settings["PLUGINS"], receivers + [(plain_generators, plain_generators(None))])
+    assert problem is not None and "\n" not in problem and "Plain" in problem and "contract.BuildStage" in problem, problem
 
 
 @pytest.mark.parametrize(

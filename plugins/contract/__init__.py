@@ -13,7 +13,7 @@ from pelican import signals
 
 from .fields import Addresses, Choice, CommaList, DateTime, Field, Name, Schema, Text, Url, WholeNumber  # noqa: F401
 from .files import edit_distance
-from .generator import PageBuilder, SourceGenerator, cache_for, files_for, reference_line, shown_path  # noqa: F401
+from .generator import BuildStage, PageBuilder, SourceGenerator, cache_for, files_for, reference_line, shown_path  # noqa: F401
 from .model import Group, Item, Language, OutputPage, PageKind, Section, Site, latest_revision  # noqa: F401
 from .references import site_address_problem
 

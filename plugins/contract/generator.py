@@ -109,7 +109,19 @@ def _ignore_pattern(patterns: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(fnmatch.translate(os.path.normcase(pattern)) for pattern in patterns) or r"(?!)")
 
 
-class PageBuilder(Generator):
+class BuildStage(Generator):
+    """A generator of this project's build: the two calls the build driver (``outputs.build``) makes on
+    every generator, with their defaults.  Every generator a plugin gives Pelican (``get_generators``)
+    is one, or Pelican's ``StaticGenerator`` (which has both); the driver checks it at start-up."""
+
+    def generate_context(self) -> None:
+        """Read: add this generator's sources to the model (content types).  Default: nothing."""
+
+    def generate_output(self, writer) -> None:
+        """Render and write this generator's files into the staging folder.  Default: nothing."""
+
+
+class PageBuilder(BuildStage):
     """A generator the planner asks for pages: every hook the plan stage calls, with its default.
 
     The planner (``i18n.plan.SitePlanner.plan``) calls these on every generator that is a

@@ -16,11 +16,11 @@ import os
 
 from blinker import signal
 from jinja2 import pass_context
-from pelican.generators import Generator
 
 from incremental.cache import keep_compiled_templates
 from incremental.fingerprint import Fingerprinter, Unfingerprintable
 from incremental.workers import map_forked
+from contract.generator import BuildStage
 from contract.model import OutputPage, Site
 
 from .catalogs import Catalogs
@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 item_pages_written = signal("i18n.item_pages_written")
 
 
-class SiteRenderer(Generator):
+class SiteRenderer(BuildStage):
     """Renders and writes every page of the site, as planned (``site.pages`` and ``site_plan``)."""
 
     def __init__(self, *args, **kwargs):

@@ -49,7 +49,7 @@ from contract.problems import ERROR, Problem, ProblemLog
 
 from .ledger import OutputLedger
 from .lock import BuildBusy, BuildLock, LockUnavailable, lock_path
-from .order import plugin_order_problem
+from .order import generator_problem, plugin_order_problem
 from .state import LastBuild, OutputFault, OutputState, StaleWitness, code_fingerprint, fault_message, tree_stats
 
 _QUOTED_RE = re.compile(r"'([^']+)'")
@@ -206,7 +206,8 @@ class SiteBuild(Pelican):
     def _run(self):
         """The build, holding the build lock (``outputs.lock``) from start to end; a fault of the output
         folder, or another build holding the lock, is one line and a non-zero exit."""
-        misordered = plugin_order_problem(self.settings.get("PLUGINS"), signals.get_generators.send(self))
+        receivers, plugins = signals.get_generators.send(self), self.settings.get("PLUGINS")
+        misordered = plugin_order_problem(plugins, receivers) or generator_problem(plugins, receivers)
         if misordered:  # checked before anything is touched: a wrong order would build a wrong site
             print(misordered, file=sys.stderr)
             if self.settings.get("STRICT_BUILD", True):
@@ -397,9 +398,8 @@ class SiteBuild(Pelican):
         timer = _StageTimer()
         # 1. read every source into the model (parses the cache lacks first, on every core)
         parse_ahead(generators, context)
-        for generator in generators:
-            if hasattr(generator, "generate_context"):
-                generator.generate_context()
+        for generator in generators:  # each a contract.BuildStage, or Pelican's StaticGenerator (checked at start-up)
+            generator.generate_context()
         timer.lap("read")
         # 2. plan: translation groups, pages of every language, checks
         signals.all_generators_finalized.send(generators)
@@ -412,8 +412,7 @@ class SiteBuild(Pelican):
         if write and not site.log.errors:
             writer = self._get_writer()
             for generator in generators:
-                if hasattr(generator, "generate_output"):
-                    generator.generate_output(writer)
+                generator.generate_output(writer)
             timer.lap("render and write")
             signals.finalized.send(self)
             timer.lap("index and finish")

@@ -11,7 +11,9 @@ builders (``seo``, ``redirects``, ``search``) whatever their order, so those may
 
 from __future__ import annotations
 
-from contract.generator import SourceGenerator
+from pelican.generators import StaticGenerator
+
+from contract.generator import BuildStage, SourceGenerator
 
 # The stages after reading, in the order they must run: each plugin of one comes after every
 # content type and after the plugins of the stages before it.
@@ -60,4 +62,23 @@ def plugin_order_problem(plugins, generator_receivers) -> str | None:
                             f"pelicanconf.py: error: PLUGINS lists '{first}'{what} after '{then}'; it must come before it "
                             f"(contract and the content types, then {', then '.join(LATER_STAGES)}). Fix: PLUGINS = {fixed!r}"
                         )
+    return None
+
+
+def generator_problem(plugins, generator_receivers) -> str | None:
+    """One line naming a generator a plugin gives that the build would not know how to call (it is
+    neither a ``contract.BuildStage`` nor Pelican's ``StaticGenerator``), or None."""
+    names = [_name(plugin) for plugin in plugins or ()]
+    for receiver, values in generator_receivers:
+        values = values if isinstance(values, (list, tuple)) else (values,)
+        for value in values:
+            if value is None or (isinstance(value, type) and issubclass(value, (BuildStage, StaticGenerator))):
+                continue
+            plugin = _plugin_of(getattr(receiver, "__module__", ""), names) or getattr(receiver, "__module__", "?")
+            shown = getattr(value, "__qualname__", repr(value))
+            return (
+                f"pelicanconf.py: error: PLUGINS: '{plugin}' gives the generator {shown}, which is not a contract.BuildStage, "
+                f"so the build would not know what to call on it. Fix: derive {shown} from contract.BuildStage "
+                f"(or contract.PageBuilder, contract.SourceGenerator)."
+            )
     return None
