@@ -18,7 +18,7 @@ from PIL.ExifTags import GPS, IFD, Base
 from PIL.TiffImagePlugin import IFDRational
 
 import images
-from contract.problems import ERROR
+from contract.problems import ERROR, shown_path
 from images import (
     PhotoCache,
     PhotoError,
@@ -464,6 +464,32 @@ def test_progress_is_reported_for_every_photo(tmp_path):
     seen = []
     process_all([(s, tmp_path / "out", "") for s in sources], FAST, None, workers=1, progress=lambda d, t: seen.append((d, t)))
     assert seen == [(1, 3), (2, 3), (3, 3)]
+
+
+def test_a_worker_that_dies_is_one_problem_naming_its_photo_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import signal
+
+    import images.batch
+
+    sources = three_photos(tmp_path / "src")
+    doomed = os.fspath(sources[1])
+    work = images.batch._work
+
+    def dies_on_one(job, spec, cache):
+        if job.source == doomed:  # the kernel's out-of-memory killer, say
+            time.sleep(0.3)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return work(job, spec, cache)
+
+    monkeypatch.setattr(images.batch, "_work", dies_on_one)  # inherited by the forked workers
+    seen = []
+    result = process_all([(s, tmp_path / "out", "") for s in sources], FAST, None, workers=2, progress=lambda d, t: seen.append((d, t)))
+    # the dying worker's photo is one error naming it; a photo still waiting when the pool broke
+    # may share its fate (the same line), one done before keeps its variants
+    assert shown_path(doomed) in [p.path for p in result.problems]
+    assert all(p.level == ERROR and "ended before" in p.message and p.fix for p in result.problems)
+    assert doomed not in result.photos and result.photos and len(result.photos) + len(result.problems) == 3
+    assert seen[-1] == (3, 3)  # every photo answered
 
 
 def test_default_progress_prints_long_runs_only(capsys):

@@ -354,6 +354,38 @@ def test_a_build_runs_with_the_garbage_collector_off_and_turns_it_on_again():
     assert gc.isenabled()  # the development server builds in this process again and again
 
 
+def _dies_on_three(item):
+    import signal
+    import time
+
+    if item == 3:
+        time.sleep(0.3)  # the other worker ends its first jobs meanwhile
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item * 10
+
+
+def test_a_worker_that_dies_gives_its_jobs_an_error_and_the_others_their_results():
+    from incremental.workers import WorkerDied, each_forked, map_forked
+
+    results = dict(each_forked(_dies_on_three, list(range(6)), 2))
+    assert sorted(results) == list(range(6))  # every job answered, none lost
+    assert isinstance(results[3], WorkerDied)
+    done = {index: value for index, value in results.items() if not isinstance(value, WorkerDied)}
+    assert all(value == index * 10 for index, value in done.items())
+    assert len(done) >= 2  # jobs that ended before the pool broke keep their results
+    with pytest.raises(WorkerDied):  # rendering has no job-by-job report: the batch fails, it does not hang
+        map_forked(_dies_on_three, list(range(6)), {"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}, step=1)
+
+
+def test_the_pool_gives_results_as_jobs_end_and_in_one_process_without_forking():
+    from incremental.workers import each_forked
+
+    assert list(each_forked(lambda item: item + 1, [5, 6, 7], 1)) == [(0, 6), (1, 7), (2, 8)]
+    parent = os.getpid()
+    forked = dict(each_forked(lambda item: os.getpid(), list(range(4)), 2))
+    assert sorted(forked) == [0, 1, 2, 3] and parent not in forked.values()
+
+
 def test_forked_workers_collect_their_own_garbage_but_not_the_inherited_heap():
     import gc
 

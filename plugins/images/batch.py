@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+from incremental.workers import WorkerDied, each_forked, workers as build_workers
 
 from . import cache as _cache, process as _process
 from .cache import PhotoCache
@@ -98,7 +98,7 @@ def process_all(
         progress = ProgressPrinter()
     elif progress is False:
         progress = None
-    workers = workers or _cores()
+    workers = workers or build_workers({})
     result = BatchResult()
     outcomes: dict[PhotoJob, tuple] = {}
 
@@ -119,24 +119,10 @@ def process_all(
             finished(job, (photo, False, None, None))
         else:
             todo.append(job)
-    workers = max(1, min(workers, len(todo)))
-    if workers == 1:
-        for job in todo:
-            finished(job, _work(job, spec, cache))
-    else:
-        gc.freeze()  # forked workers collect their own garbage, never the heap they inherit
-        try:
-            with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
-                futures = {pool.submit(_work, job, spec, cache): job for job in todo}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        outcome = future.result()
-                    except Exception as error:  # the worker process itself died
-                        outcome = (None, False, _unexpected(error), None)
-                    finished(job, outcome)
-        finally:
-            gc.unfreeze()
+    for index, outcome in each_forked(lambda job: _work(job, spec, cache), todo, workers):
+        if isinstance(outcome, WorkerDied):  # the worker process itself died
+            outcome = (None, False, _died(), None)
+        finished(todo[index], outcome)
 
     from contract.problems import ERROR, Problem, shown_path  # the build has it loaded; workers need not
 
@@ -202,6 +188,14 @@ def _unexpected(error: Exception) -> tuple[str, str]:
     )
 
 
+def _died() -> tuple[str, str]:
+    return (
+        "the process encoding the photo ended before it did (killed, or out of memory).",
+        "build again; if it happens again, make the photo smaller (a very large photo needs much memory) "
+        "or set BUILD_WORKERS lower.",
+    )
+
+
 def _unique_jobs(jobs) -> list[PhotoJob]:
     unique: dict[str, PhotoJob] = {}
     for job in jobs:
@@ -214,11 +208,3 @@ def _unique_jobs(jobs) -> list[PhotoJob]:
                 f"({known.out_dir!r}, {job.out_dir!r}); publish each photo once and share its URLs"
             )
     return list(unique.values())
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-
