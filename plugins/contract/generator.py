@@ -21,6 +21,7 @@ from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
 from incremental.cache import KeyedCache, keyed_cache, read_bytes
+from incremental.digests import file_digests
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError, _normal_below, shown_path  # noqa: F401 (shown_path: contract's API)
@@ -314,7 +315,7 @@ class SourceGenerator(PageBuilder):
         reader = reader_for(self.context)
         cache = cache_for(self.context)
         try:
-            digest, data = cache.file_key(full)
+            digest, data = file_digests(self.context).digest(full)
             html, header, body_line = cache.get_keyed(digest, lambda: reader.parse(read_bytes(full) if data is None else data, shown))
         except SourceError as err:
             self.log.extend(err.problems)
@@ -452,13 +453,14 @@ class StaticFiles(StaticGenerator):
 def parse_ahead(generators, context) -> int:
     """Parse, on every core, the sources of ``generators`` the cache lacks; the number parsed."""
     cache = cache_for(context)
+    digests = file_digests(context)
     todo = []
     for generator in generators:
         if isinstance(generator, SourceGenerator):
             for rel in generator.sources():
                 full = os.path.join(generator.path, rel)
                 try:
-                    key, data = cache.file_key(full)
+                    key, data = digests.digest(full)
                     if not cache.has_key(key):
                         todo.append((key, read_bytes(full) if data is None else data, shown_path(full)))
                 except OSError:

@@ -9,6 +9,7 @@ from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Tex
 from contract.generator import NAME_RE, files_for, reference_line, shown_path
 from i18n import listing
 from images import PhotoCache, PhotoJob, VariantSpec, process_all
+from incremental.digests import file_digests
 from incremental.workers import workers
 
 from .photos import PHOTO_EXTENSIONS, problem_with, split_photos
@@ -99,7 +100,7 @@ class GalleriesGenerator(SourceGenerator):
                 )
             wanted.append((item, good))
         self._warn_unlisted(site, listed)
-        cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"))
+        cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"), digests=file_digests(self.context))
         result = process_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache, workers=workers(self.settings))
         if jobs:
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")

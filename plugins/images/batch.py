@@ -144,7 +144,7 @@ def process_all(
     if cache is not None:
         cache.encoded += result.encoded
         cache.reused += result.reused
-        cache.save_digests()
+        cache.save_records()
     result.seconds = time.monotonic() - started
     return result
 

@@ -10,7 +10,9 @@ import shutil
 
 from PIL import Image
 
-from .cache import PhotoCache, file_identity, entry_key, source_digest, variant_file
+from incremental.digests import file_identity
+
+from .cache import PhotoCache, entry_key, source_digest, variant_file
 from .decode import decode_upright, read_source, variant_widths
 from .records import Photo, Variant
 from .spec import ENCODER_OPTIONS, EXTENSIONS, VariantSpec
