@@ -36,7 +36,7 @@ FAULT_ENV = "BUILD_FAULT"
 FAULT_STEPS = (
     "cache:write",  # a content cache (sources, conversions, calendars): written, not yet renamed
     "images:entry",  # a photo's encoded variants: written in their folder, not yet renamed into place
-    "images:records",  # the photos' hashes and records: written, not yet renamed
+    "images:records",  # the records of the photos' cache entries a build used: written, not yet renamed
     "search:documents",  # a shard's kept search documents: its map removed, half of them written
     "search:map",  # that shard's map: written, not yet renamed
     "commit:start",  # every page is staged; nothing of the commit done
