@@ -249,7 +249,7 @@ def plan(content: Path, work: Path, *settings: str, epoch: int | None = None) ->
     """Plan the site of ``content`` in this process, as ``make check`` does (nothing written to an output).
 
     ``settings`` as ``build`` takes them ("PRESS_PER_PAGE=2"); ``epoch``: SOURCE_DATE_EPOCH for the build's date.
-    ``work`` holds the build's cache and the folder the planner processes photos into.
+    ``work`` holds the build's cache (the photos are encoded into it); nothing is written into ``work/output``.
     """
     from pelican.plugins import signals
     from pelican.settings import read_settings

@@ -1,6 +1,7 @@
 """Galleries on the fixture site: photos published upright and stripped, in responsive variants."""
 
 import json
+import os
 
 from PIL import Image
 
@@ -111,3 +112,23 @@ def test_a_gallery_missing_one_languages_index_is_named_with_the_fix(fixture_sit
         and "add " in line and "galleries/forum-a/index.tc.md" in line
         for line in result.stderr.splitlines()
     ), result.stderr
+
+
+def test_planning_computes_every_variant_and_writes_nothing_into_the_site(fixture_site, tmp_path):
+    """Planning knows each photo's variants (URLs, sizes, formats), encoding into the photo cache only;
+    the render stage then puts the files where the plan said (issue 20: planning computes, rendering writes)."""
+    from tests.conftest import BUILD_EPOCH
+    from tests.helpers import plan
+
+    work = tmp_path / "work"
+    planned = plan(fixture_site.output.parent / "content", work, *FIXTURE_SETTINGS, epoch=BUILD_EPOCH)
+    assert not (work / "output").exists() and not list(work.glob(".staging-*"))
+    assert any(name != "records.json" for name in os.listdir(work / "cache" / "images"))  # encoded into the cache
+    galleries = [item for item in planned.site.items if item.kind == "gallery"]
+    variants = [v for item in galleries for shown in item.links["photos"] for vs in shown.photo.variants.values() for v in vs]
+    assert variants
+    staged = str(work / "output") + os.sep
+    for variant in variants:
+        assert variant.path.startswith(staged)  # where rendering will put it
+        published = fixture_site.output / variant.url.lstrip("/")
+        assert Image.open(published).size == (variant.width, variant.height)  # what the built site holds

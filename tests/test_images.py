@@ -18,7 +18,7 @@ from PIL.ExifTags import GPS, IFD, Base
 from PIL.TiffImagePlugin import IFDRational
 
 import images
-from contract.problems import ERROR
+from contract.problems import ERROR, shown_path
 from images import (
     PhotoCache,
     PhotoError,
@@ -466,6 +466,32 @@ def test_progress_is_reported_for_every_photo(tmp_path):
     assert seen == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_a_worker_that_dies_is_one_problem_naming_its_photo_and_the_batch_goes_on(tmp_path, monkeypatch):
+    import signal
+
+    import images.batch
+
+    sources = three_photos(tmp_path / "src")
+    doomed = os.fspath(sources[1])
+    work = images.batch._work
+
+    def dies_on_one(job, spec, cache):
+        if job.source == doomed:  # the kernel's out-of-memory killer, say
+            time.sleep(0.3)
+            os.kill(os.getpid(), signal.SIGKILL)
+        return work(job, spec, cache)
+
+    monkeypatch.setattr(images.batch, "_work", dies_on_one)  # inherited by the forked workers
+    seen = []
+    result = process_all([(s, tmp_path / "out", "") for s in sources], FAST, None, workers=2, progress=lambda d, t: seen.append((d, t)))
+    # the dying worker's photo is one error naming it; a photo still waiting when the pool broke
+    # may share its fate (the same line), one done before keeps its variants
+    assert shown_path(doomed) in [p.path for p in result.problems]
+    assert all(p.level == ERROR and "ended before" in p.message and p.fix for p in result.problems)
+    assert doomed not in result.photos and result.photos and len(result.photos) + len(result.problems) == 3
+    assert seen[-1] == (3, 3)  # every photo answered
+
+
 def test_default_progress_prints_long_runs_only(capsys):
     printer = ProgressPrinter(interval=0)
     for done in range(1, 21):
@@ -597,3 +623,35 @@ def test_an_entry_stored_whole_by_another_worker_is_kept_not_replaced(tmp_path):
     assert again == folder and os.stat(os.path.join(folder, "320.jpg")).st_ino == inode
     assert open(os.path.join(folder, "320.jpg"), "rb").read() == b"first"
     assert [name for name in os.listdir(tmp_path / "cache") if name.startswith(".new-")] == []
+
+
+# -- planning, then placing -------------------------------------------------------------------
+def test_planning_writes_nothing_but_the_cache_and_placing_writes_what_was_planned(tmp_path):
+    from images import place_all, plan_all
+
+    sources = settled(three_photos(tmp_path / "src"))
+    out = tmp_path / "out"
+    cache = PhotoCache(tmp_path / "cache")
+    planned = plan_all([PhotoJob(s, out, "/i/") for s in sources], FAST, cache, workers=1, progress=False)
+    assert (planned.encoded, planned.problems) == (3, [])
+    assert not out.exists()  # planning: URLs and sizes known, nothing placed
+    paths = sorted(v.path for photo in planned.photos.values() for vs in photo.variants.values() for v in vs)
+    assert place_all(planned) == []
+    assert paths == sorted(str(out / name) for name in variant_files(out))  # placed where the plan said
+
+    # planned again from the cache (nothing read), with the last output to reuse: no placement at all
+    again = plan_all([PhotoJob(s, tmp_path / "next", "/i/", reuse_dir=out) for s in sources], FAST, PhotoCache(tmp_path / "cache"), workers=1, progress=False)
+    assert (again.encoded, again.reused, again.placements) == (0, 3, {})
+    assert sorted(v.path for photo in again.photos.values() for vs in photo.variants.values() for v in vs) == paths
+
+
+def test_a_variant_that_cannot_be_placed_is_one_problem_naming_its_photo(tmp_path):
+    from images import place_all, plan_all
+
+    sources = three_photos(tmp_path / "src")
+    (tmp_path / "taken").write_text("a file where the folder should be")
+    jobs = [PhotoJob(sources[0], tmp_path / "taken", "/i/")] + [PhotoJob(s, tmp_path / "out", "/i/") for s in sources[1:]]
+    planned = plan_all(jobs, FAST, PhotoCache(tmp_path / "cache"), workers=1, progress=False)
+    problems = place_all(planned)
+    assert [p.path for p in problems] == [shown_path(os.fspath(sources[0]))] and problems[0].level == ERROR and problems[0].fix
+    assert {name.split("-")[0] for name in variant_files(tmp_path / "out")} == {"p1", "p2"}  # the others are placed

@@ -164,40 +164,77 @@ def test_ignored_files_are_matched_as_pelican_matches_them():
 
 # -- reading sources again -------------------------------------------------------------
 def test_a_file_hashed_long_enough_ago_is_trusted_by_its_identity_and_read_again_when_it_changes(tmp_path):
+    import hashlib
     import os
 
-    from incremental.cache import RECENT_NS, KeyedCache
+    from incremental.digests import RECENT_NS, FileDigests
 
     source = tmp_path / "a.md"
     source.write_bytes(b"Title: A\n\nOld text\n")
     old = os.stat(source).st_mtime_ns - 2 * RECENT_NS
     os.utime(source, ns=(old, old))  # saved well before this build began
-    cache_file = str(tmp_path / "cache.pickle")
-    first = KeyedCache(cache_file, "v")
-    key, data = first.file_key(str(source))
-    assert data == b"Title: A\n\nOld text\n" and key == KeyedCache.key(data)
+    memo_file = str(tmp_path / "digests.pickle")
+    first = FileDigests(memo_file)
+    key, data = first.digest(str(source))
+    assert data == b"Title: A\n\nOld text\n" and key == hashlib.sha256(data).digest()
     first.save()
 
-    again = KeyedCache(cache_file, "v")
-    assert again.file_key(str(source)) == (key, None)  # not read: size, time and inode are as hashed
+    again = FileDigests(memo_file)
+    assert again.known(str(source)) == key  # not read: size, time, inode and device are as hashed
+    assert again.digest(str(source)) == (key, None)
 
     source.write_bytes(b"Title: A\n\nNew text\n")  # same size, new time
     os.utime(source, ns=(old + 1, old + 1))
-    changed = KeyedCache(cache_file, "v")
-    key2, data2 = changed.file_key(str(source))
+    changed = FileDigests(memo_file)
+    assert changed.known(str(source)) is None
+    key2, data2 = changed.digest(str(source))
     assert data2 == b"Title: A\n\nNew text\n" and key2 != key
 
 
 def test_a_file_saved_just_before_it_was_hashed_is_read_again_next_time(tmp_path):
-    from incremental.cache import KeyedCache
+    import os
+
+    from incremental.digests import FileDigests, file_identity
 
     source = tmp_path / "a.md"
     source.write_bytes(b"Title: A\n\nText\n")  # now: it could change again within the same clock tick
-    cache_file = str(tmp_path / "cache.pickle")
-    first = KeyedCache(cache_file, "v")
-    first.file_key(str(source))
+    memo_file = str(tmp_path / "digests.pickle")
+    first = FileDigests(memo_file)
+    first.digest(str(source))
+    photo = tmp_path / "p.jpg"  # hashed in a worker, remembered by the build with the identity it read
+    photo.write_bytes(b"not really a photo")
+    first.remember(str(photo), b"x" * 32, file_identity(str(photo)))
     first.save()
-    assert KeyedCache(cache_file, "v").file_key(str(source))[1] == b"Title: A\n\nText\n"
+    assert not os.path.exists(memo_file)  # nothing to keep
+    assert FileDigests(memo_file).digest(str(source))[1] == b"Title: A\n\nText\n"
+
+
+def test_sources_and_photos_share_the_build_s_one_memo_of_file_digests(tmp_path):
+    import os
+
+    from images import PhotoCache
+    from incremental.cache import save_build_caches
+    from incremental.digests import RECENT_NS, file_digests, file_identity
+
+    source, photo = tmp_path / "a.md", tmp_path / "p.jpg"
+    for path in (source, photo):
+        path.write_bytes(path.name.encode())
+        old = os.stat(path).st_mtime_ns - 2 * RECENT_NS
+        os.utime(path, ns=(old, old))
+    context = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True}
+    memo = file_digests(context)
+    assert file_digests(context) is memo  # one a build
+    key, _data = memo.digest(str(source))
+    photos = PhotoCache(tmp_path / "cache" / "images", digests=memo)
+    photos.remember_digest(str(photo), "ab" * 32, file_identity(str(photo)))
+    photos.save_records()
+    save_build_caches(context)  # the planner saves it, once
+    assert sorted(os.listdir(tmp_path / "cache")) == ["digests.pickle", "images"]
+    assert sorted(os.listdir(tmp_path / "cache" / "images")) == ["records.json"]  # no memo of its own
+
+    later = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True}
+    assert file_digests(later).digest(str(source)) == (key, None)
+    assert PhotoCache(tmp_path / "cache" / "images", digests=file_digests(later)).known_digest(str(photo)) == "ab" * 32
 
 
 def test_a_body_gives_what_pelican_gives_with_and_without_links(tmp_path):
@@ -352,6 +389,38 @@ def test_a_build_runs_with_the_garbage_collector_off_and_turns_it_on_again():
     SiteBuild.run(fake)
     assert fake.during is False
     assert gc.isenabled()  # the development server builds in this process again and again
+
+
+def _dies_on_three(item):
+    import signal
+    import time
+
+    if item == 3:
+        time.sleep(0.3)  # the other worker ends its first jobs meanwhile
+        os.kill(os.getpid(), signal.SIGKILL)
+    return item * 10
+
+
+def test_a_worker_that_dies_gives_its_jobs_an_error_and_the_others_their_results():
+    from incremental.workers import WorkerDied, each_forked, map_forked
+
+    results = dict(each_forked(_dies_on_three, list(range(6)), 2))
+    assert sorted(results) == list(range(6))  # every job answered, none lost
+    assert isinstance(results[3], WorkerDied)
+    done = {index: value for index, value in results.items() if not isinstance(value, WorkerDied)}
+    assert all(value == index * 10 for index, value in done.items())
+    assert len(done) >= 2  # jobs that ended before the pool broke keep their results
+    with pytest.raises(WorkerDied):  # rendering has no job-by-job report: the batch fails, it does not hang
+        map_forked(_dies_on_three, list(range(6)), {"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}, step=1)
+
+
+def test_the_pool_gives_results_as_jobs_end_and_in_one_process_without_forking():
+    from incremental.workers import each_forked
+
+    assert list(each_forked(lambda item: item + 1, [5, 6, 7], 1)) == [(0, 6), (1, 7), (2, 8)]
+    parent = os.getpid()
+    forked = dict(each_forked(lambda item: os.getpid(), list(range(4)), 2))
+    assert sorted(forked) == [0, 1, 2, 3] and parent not in forked.values()
 
 
 def test_forked_workers_collect_their_own_garbage_but_not_the_inherited_heap():

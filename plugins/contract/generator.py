@@ -21,6 +21,7 @@ from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
 from incremental.cache import KeyedCache, keyed_cache, read_bytes
+from incremental.digests import file_digests
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError, _normal_below, shown_path  # noqa: F401 (shown_path: contract's API)
@@ -326,7 +327,7 @@ class SourceGenerator(PageBuilder):
         reader = reader_for(self.context)
         cache = cache_for(self.context)
         try:
-            digest, data = cache.file_key(full)
+            digest, data = file_digests(self.context).digest(full)
             html, header, body_line = cache.get_keyed(digest, lambda: reader.parse(read_bytes(full) if data is None else data, shown))
         except SourceError as err:
             self.log.extend(err.problems)
@@ -470,13 +471,14 @@ def parse_ahead(generators, context) -> int:
     if memory is not None and memory.changed is not None and len(memory.changed) < context.get("BUILD_PARALLEL_FROM", 100):
         return 0
     cache = cache_for(context)
+    digests = file_digests(context)
     todo = []
     for generator in generators:
         if isinstance(generator, SourceGenerator):
             for rel in generator.sources():
                 full = os.path.join(generator.path, rel)
                 try:
-                    key, data = cache.file_key(full)
+                    key, data = digests.digest(full)
                     if not cache.has_key(key):
                         todo.append((key, read_bytes(full) if data is None else data, shown_path(full)))
                 except OSError:

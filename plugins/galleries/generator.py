@@ -8,7 +8,9 @@ from markupsafe import Markup
 from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Text, latest_revision
 from contract.generator import NAME_RE, files_for, reference_line, shown_path
 from i18n import listing
-from images import PhotoCache, PhotoJob, VariantSpec, process_all
+from images import PhotoCache, PhotoJob, VariantSpec, place_all, plan_all
+from incremental.digests import file_digests
+from incremental.workers import workers
 
 from .photos import PHOTO_EXTENSIONS, problem_with, split_photos
 
@@ -65,7 +67,12 @@ class GalleriesGenerator(SourceGenerator):
         return f"{lang}/galleries/{key.split('/', 1)[1]}/"
 
     # -- photos, and the references to galleries from releases and forums ---------
+    _planned = None  # images.BatchResult: the photos planned, whose variants generate_output places
+
     def resolve(self, site):
+        """Plan every photo some gallery lists: checked, encoded into the photo cache when it is not
+        there yet, its variants' URLs and sizes known; nothing is written into the site (that is
+        :meth:`generate_output`'s)."""
         previous = site.previous_output  # a rebuild: variants already published stay where they are
         jobs, wanted = [], []
         listed = {}  # gallery folder -> file names some language lists
@@ -98,12 +105,12 @@ class GalleriesGenerator(SourceGenerator):
                 )
             wanted.append((item, good))
         self._warn_unlisted(site, listed)
-        cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"))
-        result = process_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache)
+        cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"), digests=file_digests(self.context))
+        result = self._planned = plan_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache, workers=workers(self.settings))
         if jobs:
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)
-        if not site.log.errors:  # every source read and every photo published: the cache keeps those only
+        if not site.log.errors:  # every source read and every photo planned: the cache keeps those only
             cache.prune(result.keys)  # (a typo in a gallery's index must not cost its photos' encoding)
         if previous is not None:
             inside = previous + os.sep  # variant paths are made from it: cut, not os.path.relpath
@@ -116,6 +123,11 @@ class GalleriesGenerator(SourceGenerator):
             sources = [(os.path.join(self.path, item.key, ref.file), ref) for ref in refs]
             item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]
         self._link_references(site)
+
+    def generate_output(self, writer):
+        """Render: put the planned variants that the last output does not hold into the staging folder."""
+        if self._planned is not None:
+            self.site.log.extend(place_all(self._planned))
 
     def _unreadable(self, key: str, file: str, folder: str) -> tuple[str, str] | None:
         """(what is wrong, the fix) when the photo is not a regular file inside the gallery's folder."""

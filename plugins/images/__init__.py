@@ -12,6 +12,11 @@ A library (no Pelican signals); the gallery plugin calls it.  In short::
     photo = result.photos["content/gallery/a.jpg"]
     photo.srcset("webp")                      # "/images/a-1a2b3c4d5e-480.webp 480w, ..."
 
+``process_all`` is ``plan_all`` (check, encode into the cache, compute every variant's URL
+and size: what pages need, nothing written outside the cache) then ``place_all`` (put the
+variants in their folders); a build calls the first when it plans and the second when it
+renders.
+
 What each photo goes through (:mod:`images.decode`, :mod:`images.process`):
 
 * identified by content: only JPEG, PNG and WebP; a damaged or non-image file,
@@ -28,7 +33,7 @@ What each photo goes through (:mod:`images.decode`, :mod:`images.process`):
 without changes encodes nothing, even into an empty output folder.
 """
 
-from .batch import BatchResult, PhotoJob, ProgressPrinter, process_all
+from .batch import BatchResult, PhotoJob, ProgressPrinter, place_all, plan_all, process_all
 from .cache import PhotoCache
 from .decode import MAX_PIXELS, PhotoError
 from .process import process_photo
@@ -47,6 +52,8 @@ __all__ = [
     "Variant",
     "VariantSpec",
     "avif_supported",
+    "place_all",
+    "plan_all",
     "process_all",
     "process_photo",
 ]

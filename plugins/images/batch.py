@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
+
+from incremental.workers import WorkerDied, each_forked, workers as build_workers
 
 from . import cache as _cache, process as _process
 from .cache import PhotoCache
@@ -45,6 +45,8 @@ class BatchResult:
     reused: int = 0
     seconds: float = 0.0
     keys: set = field(default_factory=set)  # the cache entries the published photos came from
+    # source -> the variants still to put in place (images.process.plan_place): place_all() writes them
+    placements: dict[str, list] = field(default_factory=dict)
 
 
 class ProgressPrinter:
@@ -74,7 +76,24 @@ class ProgressPrinter:
             self._printed = True
 
 
-def process_all(
+def process_all(jobs: Iterable[PhotoJob | tuple], spec: VariantSpec | None = None, cache: PhotoCache | None = None, **options) -> BatchResult:
+    """Process many photos in parallel; never raises for a bad photo.
+
+    ``jobs``: :class:`PhotoJob` or ``(source, out_dir, url_prefix)`` tuples; a job
+    listed twice is done once.  ``options``: ``workers``, processes to use (default: every
+    core; 1 works in this process); ``progress``, called with ``(done, total)``
+    after each photo; None prints with :class:`ProgressPrinter`, False is silent.
+    Each photo that cannot be published gives one error :class:`Problem` in
+    ``problems`` and no output files.  The counts are also added to ``cache``.
+
+    The same as :func:`plan_all` then :func:`place_all`, for a caller that has no stage between.
+    """
+    result = plan_all(jobs, spec, cache, **options)
+    result.problems.extend(place_all(result))
+    return result
+
+
+def plan_all(
     jobs: Iterable[PhotoJob | tuple],
     spec: VariantSpec | None = None,
     cache: PhotoCache | None = None,
@@ -82,14 +101,11 @@ def process_all(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None | bool = None,
 ) -> BatchResult:
-    """Process many photos in parallel; never raises for a bad photo.
-
-    ``jobs``: :class:`PhotoJob` or ``(source, out_dir, url_prefix)`` tuples; a job
-    listed twice is done once.  ``workers``: processes to use (default: every
-    core; 1 works in this process).  ``progress``: called with ``(done, total)``
-    after each photo; None prints with :class:`ProgressPrinter`, False is silent.
-    Each photo that cannot be published gives one error :class:`Problem` in
-    ``problems`` and no output files.  The counts are also added to ``cache``.
+    """What pages need of many photos (each :class:`Photo`: its variants' URLs, sizes and formats,
+    and where each will be), writing nothing outside ``cache``: a photo the cache lacks is checked
+    and encoded into it here, on ``workers`` processes.  :func:`place_all` then puts the variants
+    in their folders.  Arguments and problems as :func:`process_all`; with no ``cache``, the
+    encoded bytes wait in ``placements``.
     """
     started = time.monotonic()
     spec = spec or VariantSpec()
@@ -98,7 +114,7 @@ def process_all(
         progress = ProgressPrinter()
     elif progress is False:
         progress = None
-    workers = workers or _cores()
+    workers = workers or build_workers({})
     result = BatchResult()
     outcomes: dict[PhotoJob, tuple] = {}
 
@@ -114,84 +130,89 @@ def process_all(
     for job in unique:
         known = _cached(job, spec, cache, listings)
         if known is not None:
-            photo, key = known
+            photo, key, placements = known
             result.keys.add(key)
-            finished(job, (photo, False, None, None))
+            finished(job, (photo, False, None, None, placements))
         else:
             todo.append(job)
-    workers = max(1, min(workers, len(todo)))
-    if workers == 1:
-        for job in todo:
-            finished(job, _work(job, spec, cache))
-    else:
-        gc.freeze()  # forked workers collect their own garbage, never the heap they inherit
-        try:
-            with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
-                futures = {pool.submit(_work, job, spec, cache): job for job in todo}
-                for future in as_completed(futures):
-                    job = futures[future]
-                    try:
-                        outcome = future.result()
-                    except Exception as error:  # the worker process itself died
-                        outcome = (None, False, _unexpected(error), None)
-                    finished(job, outcome)
-        finally:
-            gc.unfreeze()
-
-    from contract.problems import ERROR, Problem, shown_path  # the build has it loaded; workers need not
+    for index, outcome in each_forked(lambda job: _work(job, spec, cache), todo, workers):
+        if isinstance(outcome, WorkerDied):  # the worker process itself died
+            outcome = (None, False, _died(), None, None)
+        finished(todo[index], outcome)
 
     for job in unique:  # in the order given
-        photo, encoded, failure, read = outcomes[job]
+        photo, encoded, failure, read, placements = outcomes[job]
         if read is not None and cache is not None:
             cache.remember_digest(job.source, *read)
             if photo is not None:
                 result.keys.add(_cache.entry_key(read[0], spec))
         if photo is not None:
             result.photos[job.source] = photo
+            if placements:
+                result.placements[job.source] = placements
             if encoded:
                 result.encoded += 1
             else:
                 result.reused += 1
         else:
-            message, fix = failure
-            result.problems.append(Problem(shown_path(job.source), None, ERROR, None, message, fix))
+            result.problems.append(_problem(job.source, *failure))
     if cache is not None:
         cache.encoded += result.encoded
         cache.reused += result.reused
-        cache.save_digests()
+        cache.save_records()
     result.seconds = time.monotonic() - started
     return result
 
 
-def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None, listings: dict | None = None) -> tuple[Photo, str] | None:
-    """(the photo placed from the cache, its entry's key), when its file is known unchanged and its entry is complete."""
+def place_all(result: BatchResult) -> list:
+    """Put the variants :func:`plan_all` planned in their folders (the render stage's part); one error
+    :class:`Problem` for each photo whose files could not be written (the others are placed)."""
+    problems = []
+    for source, placements in result.placements.items():
+        try:
+            _process.write_placements(placements)
+        except OSError as error:
+            problems.append(_problem(source, *_unexpected(error)))
+    result.placements = {}
+    return problems
+
+
+def _problem(source: str, message: str, fix: str):
+    from contract.problems import ERROR, Problem, shown_path  # the build has it loaded; workers need not
+
+    return Problem(shown_path(source), None, ERROR, None, message, fix)
+
+
+def _cached(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None, listings: dict | None = None) -> tuple[Photo, str, list] | None:
+    """(the photo from the cache, its entry's key, its placements), when its file is known unchanged and its entry is complete."""
     if cache is None:
         return None
     digest = cache.known_digest(job.source)
     if digest is None:
         return None
     key = _cache.entry_key(digest, spec)
-    record = cache.known_record(key)  # place() stats every file it uses anyway
+    record = cache.known_record(key)  # plan_place() lists the entry's files
     if record is None:
         return None
     try:
-        return _process.place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir, listings=listings), key
+        photo, placements = _process.plan_place(job.source, job.out_dir, job.url_prefix, key, record, cache, reuse_dir=job.reuse_dir, listings=listings)
     except OSError:  # a file of the entry is missing: the photo goes to the workers, which make it again
         return None
+    return photo, key, placements
 
 
 def _work(job: PhotoJob, spec: VariantSpec, cache: PhotoCache | None):
-    """(photo, encoded, None, read) or (None, False, (message, fix), None); runs in a worker.
+    """(photo, encoded, None, read, placements) or (None, False, (message, fix), None, None); runs in a worker.
 
     ``read``: the hash of the photo's bytes and the identity of its file when it was read.
     """
     try:
-        photo, encoded, read = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache, job.reuse_dir)
-        return photo, encoded, None, read
+        photo, encoded, read, placements = _process.produce(job.source, job.out_dir, job.url_prefix, spec, cache, job.reuse_dir)
+        return photo, encoded, None, read, placements
     except PhotoError as error:
-        return None, False, (error.message, error.fix), None
+        return None, False, (error.message, error.fix), None, None
     except Exception as error:
-        return None, False, _unexpected(error), None
+        return None, False, _unexpected(error), None, None
 
 
 def _unexpected(error: Exception) -> tuple[str, str]:
@@ -199,6 +220,14 @@ def _unexpected(error: Exception) -> tuple[str, str]:
         f"the photo could not be processed ({type(error).__name__}: {error}).",
         "check that the output and cache folders can be written and the disk is not full; "
         "if it goes on, report this message.",
+    )
+
+
+def _died() -> tuple[str, str]:
+    return (
+        "the process encoding the photo ended before it did (killed, or out of memory).",
+        "build again; if it happens again, make the photo smaller (a very large photo needs much memory) "
+        "or set BUILD_WORKERS lower.",
     )
 
 
@@ -214,11 +243,3 @@ def _unique_jobs(jobs) -> list[PhotoJob]:
                 f"({known.out_dir!r}, {job.out_dir!r}); publish each photo once and share its URLs"
             )
     return list(unique.values())
-
-
-def _cores() -> int:
-    if hasattr(os, "sched_getaffinity"):
-        return len(os.sched_getaffinity(0)) or 1
-    return os.cpu_count() or 1
-
-

@@ -6,11 +6,11 @@ place, so an entry that exists is complete; processes working at the same
 time can share a cache folder.  Entries are never served stale: the key
 changes with every byte of the photo and every setting of the spec.
 
-Hashing a photo means reading all of it (megabytes).  ``<cache>/sources.json``
-remembers the hash of each photo's bytes with the file's size, modification
-time and inode, so a rebuild reads again only the photos whose file changed
-(the rule make, rsync and git use), and those modified in the few seconds
-before they were read (the sources' rule, ``incremental.cache``).
+Hashing a photo means reading all of it (megabytes).  The hash of each photo's
+bytes is remembered by its file's identity in the memo every file of a build shares
+(``incremental.digests.FileDigests``: the build's, given to :class:`PhotoCache`, else
+one of its own in ``<cache>/digests.pickle``), so a rebuild reads again only the
+photos whose file changed, and those modified in the few seconds before.
 """
 
 from __future__ import annotations
@@ -23,7 +23,8 @@ import shutil
 import tempfile
 import time
 
-from incremental.cache import RECENT_NS, fault_point, replace_whole
+from incremental.cache import fault_point, replace_whole
+from incremental.digests import FileDigests
 
 from .spec import EXTENSIONS, VariantSpec
 
@@ -49,14 +50,6 @@ def entry_key(digest: str, spec: VariantSpec) -> str:
 
 def photo_key(data: bytes, spec: VariantSpec) -> str:
     return entry_key(source_digest(data), spec)
-
-
-def file_identity(path: str) -> list | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return [status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev]
 
 
 def variant_file(fmt: str, width: int) -> str:
@@ -86,39 +79,29 @@ class PhotoCache:
     processes here.
     """
 
-    def __init__(self, path):
+    def __init__(self, path, digests: FileDigests | None = None):
+        """``digests``: the memo of file digests the photos' hashes go in (the build's, which it saves);
+        by default one of the cache's own (``<path>/digests.pickle``), saved with the records."""
         self.path = os.fspath(path)
         self.encoded = 0
         self.reused = 0
-        self._digests: dict | None = None  # path -> [size, mtime_ns, inode, device, digest], loaded on use
-        self._seen: dict = {}
+        self._own_digests = digests is None
+        self._asked = False  # whether this run asked for or remembered a photo's hash
+        self.digests = digests if digests is not None else FileDigests(os.path.join(self.path, "digests.pickle"))
         self._records: dict | None = None  # entry key -> its photo.json, as records.json kept them
         self._records_seen: dict = {}
 
-    # -- the hashes of the photos' bytes, by file identity ---------------------------------------
+    # -- the hashes of the photos' bytes, by file identity (``incremental.digests``) ----------------
     def known_digest(self, source: str) -> str | None:
-        """The hash of ``source``'s bytes if its file is unchanged since it was remembered."""
-        if self._digests is None:
-            self._digests = _load_json(os.path.join(self.path, "sources.json"))
-        known = self._digests.get(os.path.abspath(source))
-        identity = file_identity(source)
-        if known is None or identity is None or known[:4] != identity:
-            return None
-        self._seen[os.path.abspath(source)] = known
-        return known[4]
+        """The hash (hex) of ``source``'s bytes if its file is unchanged since it was remembered."""
+        self._asked = True
+        known = self.digests.known(os.path.abspath(source))
+        return known.hex() if known is not None else None
 
-    def remember_digest(self, source: str, digest: str, identity: list | None) -> None:
-        """Remember the hash of ``source``'s bytes, read when the file had ``identity``.
-
-        Not when the file changed while it was read, nor when it was modified in the last few
-        seconds (``incremental.cache.RECENT_NS``, the rule the sources' hashes follow): a photo
-        written again within the same tick of the file system's clock would keep its identity.
-        """
-        if identity is None or identity != file_identity(source):
-            return
-        if identity[1] >= time.time_ns() - RECENT_NS:
-            return
-        self._seen[os.path.abspath(source)] = [*identity, digest]
+    def remember_digest(self, source: str, digest: str, identity: tuple | None) -> None:
+        """Remember the hash (hex) of ``source``'s bytes, read (in a worker) when the file had ``identity``."""
+        self._asked = True
+        self.digests.remember(os.path.abspath(source), bytes.fromhex(digest), identity)
 
     def known_record(self, key: str) -> dict | None:
         """The record of entry ``key`` without checking its files (a caller that uses them meets a
@@ -133,12 +116,13 @@ class PhotoCache:
             self._records_seen[key] = record
         return record
 
-    def save_digests(self) -> None:
-        """Keep the hashes of the photos this run saw, and the records it used (others are dropped)."""
-        if not self._seen and self._digests is None:
+    def save_records(self) -> None:
+        """Keep the records this run used (others are dropped), and the photos' hashes when the memo is the cache's own."""
+        if self._own_digests:
+            self.digests.save()
+        if not self._asked:  # no photo in this run
             return
         os.makedirs(self.path, exist_ok=True)
-        _save_json(os.path.join(self.path, "sources.json"), self._seen)
         _save_json(os.path.join(self.path, "records.json"), self._records_seen)
 
     def __repr__(self):

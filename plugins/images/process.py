@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
 import re
@@ -10,7 +11,9 @@ import shutil
 
 from PIL import Image
 
-from .cache import PhotoCache, file_identity, entry_key, source_digest, variant_file
+from incremental.digests import file_identity
+
+from .cache import PhotoCache, entry_key, source_digest, variant_file
 from .decode import decode_upright, read_source, variant_widths
 from .records import Photo, Variant
 from .spec import ENCODER_OPTIONS, EXTENSIONS, VariantSpec
@@ -28,7 +31,8 @@ def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cach
     what happened.  Raises :class:`PhotoError` for a photo that cannot be
     published; nothing is written for it then.
     """
-    photo, encoded, _digest = produce(source_path, out_dir, url_prefix, spec, cache)
+    photo, encoded, _digest, placements = produce(source_path, out_dir, url_prefix, spec, cache)
+    write_placements(placements)
     if cache is not None:
         if encoded:
             cache.encoded += 1
@@ -37,8 +41,9 @@ def process_photo(source_path, out_dir, url_prefix: str, spec: VariantSpec, cach
     return photo
 
 
-def produce(source_path, out_dir, url_prefix, spec, cache, reuse_dir=None) -> tuple[Photo, bool, tuple]:
-    """The work of :func:`process_photo`: (the photo, whether it was encoded, (hash of its bytes, file identity))."""
+def produce(source_path, out_dir, url_prefix, spec, cache, reuse_dir=None) -> tuple[Photo, bool, tuple, list]:
+    """The work of :func:`process_photo` but writing nothing outside the cache: (the photo, whether it
+    was encoded, (hash of its bytes, file identity), its placements for :func:`write_placements`)."""
     source = os.fspath(source_path)
     identity = file_identity(source)
     data = read_source(source)
@@ -51,25 +56,39 @@ def produce(source_path, out_dir, url_prefix, spec, cache, reuse_dir=None) -> tu
         record, files = encode(data, spec)
         if cache is not None:
             cache.store(key, record, files)
-    return place(source, out_dir, url_prefix, key, record, cache, files, reuse_dir), encoded, (digest, identity)
+    photo, placements = plan_place(source, out_dir, url_prefix, key, record, cache, files, reuse_dir)
+    return photo, encoded, (digest, identity), placements
 
 
 def place(
     source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None, reuse_dir=None,
     listings: dict | None = None,
 ) -> Photo:
-    """Put the variants of an encoded photo (cache entry ``key``, or ``files``) in ``out_dir``.
+    """Put the variants of an encoded photo (cache entry ``key``, or ``files``) in ``out_dir``
+    (:func:`plan_place`, then :func:`write_placements`)."""
+    photo, placements = plan_place(source, out_dir, url_prefix, key, record, cache, files, reuse_dir, listings)
+    write_placements(placements)
+    return photo
+
+
+def plan_place(
+    source: str, out_dir, url_prefix: str, key: str, record: dict, cache: PhotoCache | None, files=None, reuse_dir=None,
+    listings: dict | None = None,
+) -> tuple[Photo, list]:
+    """Where the variants of an encoded photo (cache entry ``key``, or ``files``) go in ``out_dir``,
+    writing nothing: (the photo, its placements: ``(target, cached file or None, bytes or None)``).
 
     A variant already in ``reuse_dir`` as the cache's own file (or one of its size: names carry
-    the content's hash) stays there: its ``path`` is that file's.  ``listings``: a dict that
-    remembers, for one run, the folders listed (:func:`_linked`), so that a photo placed again
-    costs one listing of its cache entry instead of two ``stat`` calls per variant.
+    the content's hash) stays there: its ``path`` is that file's, and it has no placement.
+    ``listings``: a dict that remembers, for one run, the folders listed (:func:`_linked`), so that
+    a photo placed again costs one listing of its cache entry instead of two ``stat`` calls per
+    variant; with it, a variant missing from the cache entry raises FileNotFoundError here.
     """
     out_dir = os.fspath(out_dir)
     reuse_dir = os.fspath(reuse_dir) if reuse_dir is not None else None
     base = f"{_slug(os.path.basename(source))}-{key[:10]}"
     entry = cache.entry_dir(key) if cache is not None else None
-    made = False
+    placements = []
     variants: dict[str, list[Variant]] = {}
     for fmt, width, height in record["variants"]:
         name = f"{base}-{width}.{EXTENSIONS[fmt]}"
@@ -77,26 +96,38 @@ def place(
         inner = variant_file(fmt, width)
         cached = entry + os.sep + inner if entry is not None else None
         kept = reuse_dir + os.sep + name if reuse_dir is not None else None
+        if cached is not None and listings is not None and inner not in _listing(listings, entry)[1]:
+            raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), cached)
         if cached is not None and kept is not None and (
             (listings is not None and _linked(listings, entry, inner, reuse_dir, name)) or _same(cached, kept)
         ):
             target = kept
         else:
-            if not made:
-                os.makedirs(out_dir, exist_ok=True)
-                made = True
-            if cached is not None:
-                _place(cached, target)
-            else:
-                _write(target, files[inner])
+            placements.append((target, cached, None if cached is not None else files[inner]))
         variants.setdefault(fmt, []).append(Variant(width, height, _url(url_prefix, name), target))
-    return Photo(
+    photo = Photo(
         source=source,
         width=record["width"],
         height=record["height"],
         transparent=record["transparent"],
         variants={fmt: tuple(rows) for fmt, rows in variants.items()},
     )
+    return photo, placements
+
+
+def write_placements(placements: list) -> None:
+    """Put each planned variant (:func:`plan_place`) at its target: a hard link to the cache's file
+    (or a copy), or the bytes encoded without a cache."""
+    made = set()
+    for target, cached, content in placements:
+        folder = os.path.dirname(target)
+        if folder not in made:
+            os.makedirs(folder, exist_ok=True)
+            made.add(folder)
+        if cached is not None:
+            _place(cached, target)
+        else:
+            _write(target, content)
 
 
 def _listing(listings: dict, folder: str) -> tuple[int | None, dict[str, int]]:

@@ -8,9 +8,12 @@ cache).
   conversions, calendars; ``build_cache``: one cache several owners share in a build), the
   compiled-template cache, and the crash-safe way every cache file is written
   (``replace_whole``, with the fault points of tests/test_crash_safety.py).
+* ``digests``: the hash of a file's bytes, remembered by the file's identity (``FileDigests``: one
+  memo for the build's sources and photos, ``file_digests``).
 * ``fingerprint``: the render fingerprint of a page, a digest of everything its template reads.
 * ``memory``: what the dev server keeps in memory between its builds (``BuildMemory``).
-* ``workers``: the one way a stage shares independent jobs between forked processes.
+* ``workers``: the one way a stage shares independent jobs between forked processes (sources,
+  pages, photos).
 
 The record of the last output (which file of ``output/`` came from which fingerprint) and the
 commit of a new site are ``outputs.state``; the stages that write the site reach them only through

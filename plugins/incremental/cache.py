@@ -6,11 +6,8 @@ Entries a build did not use are dropped when the cache is saved.  The
 fingerprint names everything else the values depend on (settings, code):
 a cache saved under another fingerprint is ignored.
 
-For files, the hash itself is remembered too (``file_key``): a file whose size, modification
-time and inode are those it had when it was hashed is not read again, as ``make`` and ``rsync``
-trust.  A file modified in the last few seconds before it was hashed is not remembered (it
-could change again within the same tick of the file system's clock and keep its time), so it
-is read again by the next build.
+The hash of a file's bytes (the key of what is made from it) is remembered by the file's
+identity in one memo for the whole build: ``incremental.digests``.
 """
 
 from __future__ import annotations
@@ -22,14 +19,12 @@ import os
 import pickle
 import shutil
 import signal
-import time
 
 import jinja2
 
 logger = logging.getLogger(__name__)
 
-CACHE_VERSION = 2
-RECENT_NS = 3_000_000_000  # files modified this close to their hashing are hashed again next time
+CACHE_VERSION = 3
 
 # -- fault injection (tests/test_crash_safety.py) ---------------------------------------------------
 # BUILD_FAULT=<step> kills the build process (SIGKILL: no clean-up of any kind) when it reaches the
@@ -41,7 +36,7 @@ FAULT_ENV = "BUILD_FAULT"
 FAULT_STEPS = (
     "cache:write",  # a content cache (sources, conversions, calendars): written, not yet renamed
     "images:entry",  # a photo's encoded variants: written in their folder, not yet renamed into place
-    "images:records",  # the photos' hashes and records: written, not yet renamed
+    "images:records",  # the records of the photos' cache entries a build used: written, not yet renamed
     "search:documents",  # a shard's kept search documents: its map removed, half of them written
     "search:map",  # that shard's map: written, not yet renamed
     "commit:start",  # every page is staged; nothing of the commit done
@@ -98,30 +93,62 @@ def replace_whole(path: str, step: str, dump) -> None:
         raise
 
 
-class KeyedCache:
-    def __init__(self, path: str | None, fingerprint: str, previous: "KeyedCache | None" = None):
+class PickledCache:
+    """A cache written whole in one pickle file at ``path`` (None: this run only), with the
+    ``fingerprint`` of what its values depend on: a file saved under another is ignored.  What
+    this build used is written, entries no build uses any more are dropped."""
+
+    version = CACHE_VERSION
+
+    def __init__(self, path: str | None, fingerprint: str, previous: "PickledCache | None" = None):
         """The cache saved at ``path``; or, given ``previous`` (the same cache as the last build of this
         process left it, when the file is still what that build read or wrote: ``incremental.memory``),
         that build's entries, without reading the file."""
         self.path = path
-        self.fingerprint = f"{CACHE_VERSION}:{fingerprint}"
+        self.fingerprint = f"{self.version}:{fingerprint}"
         self._old: dict = {}
         self._new: dict = {}
-        self._files_old: dict[str, tuple] = {}  # path -> (size, mtime_ns, inode, key), from the last build
-        self._files_new: dict[str, tuple] = {}  # the same, for files this build hashed or trusted
-        self._started_ns = time.time_ns()
-        self.hits = self.misses = 0
         self.deferred: list | None = None  # when a list, save() puts the cache there to be written later
         if previous is not None and previous.fingerprint == self.fingerprint and previous.path == path:
-            self._old, self._files_old = previous._new, previous._files_new
+            self._old = previous._new
         elif path and os.path.exists(path):
             try:
                 with open(path, "rb") as handle:
-                    stored_fingerprint, entries, files = pickle.load(handle)
+                    stored_fingerprint, entries = pickle.load(handle)
                 if stored_fingerprint == self.fingerprint:
-                    self._old, self._files_old = entries, files
+                    self._old = entries
             except Exception:  # a damaged cache is only a slower build
                 logger.info("cache %s unreadable; rebuilding it", path)
+
+    def save(self) -> None:
+        """Write the entries this build used, unless the saved cache is exactly that.
+
+        With ``deferred`` set (the dev server), the cache is put there instead, for :meth:`write` to
+        be called once the build's pages are served."""
+        if not self.unsaved():
+            return
+        if self.deferred is not None:
+            if self not in self.deferred:
+                self.deferred.append(self)
+            return
+        self.write()
+
+    def unsaved(self) -> bool:
+        """Whether the saved cache is not what this build used."""
+        return bool(self.path) and self._new != self._old
+
+    def write(self) -> None:
+        os.makedirs(os.path.dirname(self.path), exist_ok=True)
+        replace_whole(
+            self.path, "cache:write",
+            lambda handle: pickle.dump((self.fingerprint, self._new), handle, protocol=pickle.HIGHEST_PROTOCOL),
+        )
+
+
+class KeyedCache(PickledCache):
+    def __init__(self, path: str | None, fingerprint: str, previous: "KeyedCache | None" = None):
+        super().__init__(path, fingerprint, previous)
+        self.hits = self.misses = 0
 
     @staticmethod
     def key(data: bytes) -> bytes:
@@ -151,49 +178,8 @@ class KeyedCache:
         self._new[key] = value
         self.misses += 1
 
-    def file_key(self, path: str) -> tuple[bytes, bytes | None]:
-        """(the key of the file's bytes, the bytes if they had to be read); OSError if it cannot be read.
-
-        Asked twice in a build, the second answer is the first's (without the bytes).
-        """
-        known = self._files_new.get(path)
-        if known is not None:
-            return known[3], None
-        status = os.stat(path)
-        identity = (status.st_size, status.st_mtime_ns, status.st_ino)
-        known = self._files_old.get(path)
-        if known is not None and known[:3] == identity:
-            self._files_new[path] = known
-            return known[3], None
-        data = read_bytes(path)
-        key = self.key(data)
-        if status.st_mtime_ns < self._started_ns - RECENT_NS:
-            self._files_new[path] = (*identity, key)
-        return key, data
-
-    def save(self) -> None:
-        """Write the entries this build used (and the files it hashed), unless the saved cache is exactly that.
-
-        With ``deferred`` set (the dev server), the cache is put there instead, for :meth:`write` to
-        be called once the build's pages are served."""
-        if not self.unsaved():
-            return
-        if self.deferred is not None:
-            if self not in self.deferred:
-                self.deferred.append(self)
-            return
-        self.write()
-
     def unsaved(self) -> bool:
-        """Whether the saved cache is not what this build used."""
-        return bool(self.path) and not (self.misses == 0 and self._new.keys() == self._old.keys() and self._files_new == self._files_old)
-
-    def write(self) -> None:
-        os.makedirs(os.path.dirname(self.path), exist_ok=True)
-        replace_whole(
-            self.path, "cache:write",
-            lambda handle: pickle.dump((self.fingerprint, self._new, self._files_new), handle, protocol=pickle.HIGHEST_PROTOCOL),
-        )
+        return bool(self.path) and not (self.misses == 0 and self._new.keys() == self._old.keys())
 
 
 BUILD_CACHES = "_build_caches"  # in the build's context: name -> the KeyedCache its owners share
@@ -219,13 +205,14 @@ def build_cache(context, name: str, fingerprint: str) -> KeyedCache:
     return cache
 
 
-def keyed_cache(context, path: str | None, fingerprint: str) -> KeyedCache:
-    """The build's :class:`KeyedCache` saved at ``path``: in the dev server, continued from its last
-    build's in memory and written after the reload (``incremental.memory``); else read from the file."""
+def keyed_cache(context, path: str | None, fingerprint: str, kind=KeyedCache):
+    """The build's :class:`KeyedCache` (or other ``kind`` of cache: ``incremental.digests.FileDigests``)
+    saved at ``path``: in the dev server, continued from its last build's in memory and written after
+    the reload (``incremental.memory``); else read from the file."""
     memory = context.get("build_memory") if context is not None else None
     if memory is None:
-        return KeyedCache(path, fingerprint)
-    return memory.keyed_cache(path, fingerprint)
+        return kind(path, fingerprint)
+    return memory.keyed_cache(path, fingerprint, kind)
 
 
 def save_build_caches(context) -> None:

@@ -38,10 +38,10 @@ server's builder and compares its output with a cold build's after each.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 from .cache import KeyedCache
+from .digests import file_identity as _file_identity
 from .fingerprint import Fingerprinter
 from contract.model import Item
 
@@ -210,8 +210,8 @@ class BuildMemory:
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
     # -- caches on disk ----------------------------------------------------------------------
-    def keyed_cache(self, path: str | None, fingerprint: str) -> KeyedCache:
-        """The cache saved at ``path``, continued from the last build's in memory when its file is still
+    def keyed_cache(self, path: str | None, fingerprint: str, kind=KeyedCache) -> KeyedCache:
+        """The cache (of ``kind``) saved at ``path``, continued from the last build's in memory when its file is still
         the one that build read or wrote (else read again: a ``make html`` beside the server wrote it);
         its saving is deferred to :meth:`flush`."""
         last, identity = self._caches.get(path, (None, None)) if path else (None, None)
@@ -219,7 +219,7 @@ class BuildMemory:
             last = None
         if last is None and path:
             identity = _file_identity(path)  # before reading it: a change meanwhile only reads it again
-        cache = KeyedCache(path, fingerprint, previous=last)
+        cache = kind(path, fingerprint, previous=last)
         cache.deferred = self.unsaved
         if path:
             self._caches[path] = (cache, identity)
@@ -332,11 +332,3 @@ class BuildMemory:
             self._own = self._fingerprinter.own_digests(site.items)
             self._deep = self._fingerprinter.deep
         self.clear_build()
-
-
-def _file_identity(path: str) -> tuple | None:
-    try:
-        status = os.stat(path)
-    except OSError:
-        return None
-    return status.st_size, status.st_mtime_ns, status.st_ino, status.st_dev

@@ -248,11 +248,9 @@ class SiteBuild(Pelican):
     def _run_locked(self, final: str):
         started = time.perf_counter()
         check_only = bool(self.settings.get("CHECK_ONLY"))
-        if check_only:
-            # Planning still processes the photos (into this scratch folder): nothing goes near output/.
-            staging = tempfile.mkdtemp(prefix="site-check-")
-        else:
-            staging = self._staging_folder(final)
+        # CHECK_ONLY renders nothing, and planning writes nothing into the site (photos are encoded into
+        # their cache only): the stages are given the output folder's name, and no folder is made.
+        staging = final if check_only else self._staging_folder(final)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
         state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint(), memory=self.memory)
         inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
@@ -267,10 +265,11 @@ class SiteBuild(Pelican):
         try:
             site = self._run_stages(write=not check_only, state=state, sources=inputs["content"])
         except BaseException as error:
-            vanished = not os.path.isdir(staging)
-            shutil.rmtree(staging, ignore_errors=True)
-            if vanished:  # what failed was writing into it: say that, not the traceback
-                raise OutputFault(fault_message(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), staging), final)) from None
+            if not check_only:
+                vanished = not os.path.isdir(staging)
+                shutil.rmtree(staging, ignore_errors=True)
+                if vanished:  # what failed was writing into it: say that, not the traceback
+                    raise OutputFault(fault_message(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), staging), final)) from None
             if isinstance(error, OSError) and error.errno in _FOLDER_FAULTS:  # a full disk, a read-only cache
                 raise OutputFault(fault_message(error, final)) from None
             raise
@@ -281,7 +280,6 @@ class SiteBuild(Pelican):
             self.output_path = self.settings["OUTPUT_PATH"] = final
 
         if check_only:
-            shutil.rmtree(staging, ignore_errors=True)
             self._report_check(site, counter.count)
             return
         site.log.print()
