@@ -248,3 +248,47 @@ def test_a_link_to_a_source_moved_to_another_folder_names_where_it_is(site):
     write(site, "press/2024/notes.en.md", "Title: N\nDate: 2024-07-30 14:30\n\nSee [beta]({filename}../2023/beta.en.md).\n")
     errors = fails_harmlessly(site, "notes.en.md:4: error: link: '{filename}../2023/beta.en.md' leads to content/press/2023/beta.en.md, which does not exist.")
     assert "did you mean content/press/2025/beta.en.md?" in errors[0]
+
+
+# -- where a photo was taken ---------------------------------------------------------------------
+
+def _photo_with_location(fmt: str) -> bytes:
+    """A small photo whose EXIF says it is turned (Orientation 6) and where it was taken (GPS)."""
+    import io
+
+    from PIL import Image
+    from PIL.ExifTags import IFD, GPS
+
+    image = Image.new("RGB", (64, 48), (200, 120, 40))
+    exif = image.getexif()
+    exif[0x0112] = 6
+    gps = exif.get_ifd(IFD.GPSInfo)
+    gps[GPS.GPSLatitudeRef], gps[GPS.GPSLatitude] = "N", (22.0, 19.0, 14.5)
+    gps[GPS.GPSLongitudeRef], gps[GPS.GPSLongitude] = "E", (114.0, 10.0, 9.5)
+    out = io.BytesIO()
+    image.save(out, fmt, exif=exif)
+    return out.getvalue()
+
+
+def test_a_jpeg_published_as_it_is_loses_where_it_was_taken_and_nothing_else(site):
+    import io
+
+    from PIL import Image
+
+    data = _photo_with_location("JPEG")
+    (site / "content" / "press" / "2025" / "visit.jpg").write_bytes(data)
+    write(site, "press/2025/notes.en.md", RELEASE + "![The visit]({attach}visit.jpg)\n")
+    result = build(site / "content", site / "output")
+    assert result.returncode == 0, result.text
+    published = next((site / "output").rglob("visit.jpg")).read_bytes()
+    with Image.open(io.BytesIO(published)) as image, Image.open(io.BytesIO(data)) as original:
+        assert not image.getexif().get_ifd(0x8825), "the published copy still says where it was taken"
+        assert image.getexif().get(0x0112) == 6  # still shown the right way up
+        assert image.tobytes() == original.tobytes()  # the picture itself untouched
+    assert (site / "content" / "press" / "2025" / "visit.jpg").read_bytes() == data  # the editor's file as it was
+
+
+def test_another_image_format_that_gives_where_it_was_taken_is_an_error(site):
+    (site / "content" / "files").mkdir(exist_ok=True)
+    (site / "content" / "files" / "map.png").write_bytes(_photo_with_location("PNG"))
+    fails_harmlessly(site, "files/map.png: error: file: its metadata gives the place it was taken (GPS)", "export it again without location data")

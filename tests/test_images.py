@@ -655,3 +655,34 @@ def test_a_variant_that_cannot_be_placed_is_one_problem_naming_its_photo(tmp_pat
     problems = place_all(planned)
     assert [p.path for p in problems] == [shown_path(os.fspath(sources[0]))] and problems[0].level == ERROR and problems[0].fix
     assert {name.split("-")[0] for name in variant_files(tmp_path / "out")} == {"p1", "p2"}  # the others are placed
+
+
+def test_location_is_taken_out_of_a_jpeg_segment_by_segment():
+    """images.location: the GPS block of the EXIF goes, an XMP packet naming a place goes, the rest stays."""
+    import io
+
+    from PIL import Image
+    from PIL.ExifTags import IFD, GPS
+
+    from images.location import has_location, without_location
+
+    image = Image.new("RGB", (32, 24), (10, 200, 90))
+    exif = image.getexif()
+    exif[0x010F] = "Camera maker"
+    gps = exif.get_ifd(IFD.GPSInfo)
+    gps[GPS.GPSLatitudeRef], gps[GPS.GPSLatitude] = "N", (22.0, 17.0, 1.0)
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif, xmp=b'<x:xmpmeta><rdf:Description exif:GPSLatitude="22,17.0N"/></x:xmpmeta>')
+    data = out.getvalue()
+    assert has_location(data)
+    stripped = without_location(data)
+    assert stripped is not None and not has_location(stripped)
+    assert b"GPSLatitude" not in stripped
+    with Image.open(io.BytesIO(stripped)) as result:
+        assert result.getexif().get(0x010F) == "Camera maker"
+    assert without_location(stripped) is None  # nothing left to take out: left as it is
+    plain = io.BytesIO()
+    image.save(plain, "JPEG")
+    assert without_location(plain.getvalue()) is None
+    assert without_location(b"%PDF-1.4 not a photo") is None
+    assert without_location(data[:40]) is None  # cut short: not understood, not touched

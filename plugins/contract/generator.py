@@ -31,6 +31,7 @@ from . import references as references_module
 from .htmlpolicy import localize
 from .reader import SourceReader
 from incremental.workers import map_forked, workers
+from images.location import CHECKED_SUFFIXES, JPEG_SUFFIXES, has_location, without_location
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _READ_AFRESH = object()  # SourceGenerator._read_again: the remembered item cannot stand for this reading
@@ -454,6 +455,39 @@ class StaticFiles(StaticGenerator):
                     continue
                 found.add(listed.rel)
         return found
+
+    # -- where a photo was taken is not published -------------------------------------------------
+    def generate_context(self):
+        super().generate_context()
+        site = Site.of(self.context)
+        for static in self.staticfiles:  # a JPEG loses its location when written (below); others cannot
+            rel = static.source_path
+            if rel.lower().endswith(CHECKED_SUFFIXES) and not rel.lower().endswith(JPEG_SUFFIXES):
+                full = os.path.join(self.path, rel)
+                if has_location(full):
+                    site.log.error(
+                        shown_path(full), "its metadata gives the place it was taken (GPS), which would be published with it.",
+                        field="file", fix="export it again without location data (or as a JPEG, whose location the build removes), "
+                        "or put it in a gallery, whose photos are published without metadata.",
+                    )
+
+    def _link_or_copy_staticfile(self, sc):
+        """A JPEG whose metadata gives where it was taken is written without it (``images.location``);
+        any other file is linked or copied as Pelican does."""
+        if sc.source_path.lower().endswith(JPEG_SUFFIXES):
+            try:
+                stripped = without_location(read_bytes(os.path.join(self.path, sc.source_path)))
+            except OSError:  # unreadable: Pelican's copy says so
+                stripped = None
+            if stripped is not None:
+                target = os.path.join(self.output_path, sc.save_as)
+                os.makedirs(os.path.dirname(target), exist_ok=True)
+                if os.path.lexists(target):
+                    os.unlink(target)  # never write through a link to the source
+                with open(target, "wb") as handle:
+                    handle.write(stripped)
+                return
+        super()._link_or_copy_staticfile(sc)
 
 
 # -- parsing on every core ---------------------------------------------------------------------
