@@ -66,7 +66,19 @@ def fixture_content(content: Path) -> Path:
 
     shutil.copytree(FIXTURE, content)
     draw_fixture_photos(content)
+    age(content)
     return content
+
+
+def age(folder: Path, seconds: int = 3600) -> None:
+    """Date every file below ``folder`` ``seconds`` back, as files saved well before a build are: a build
+    treats a file saved in the few seconds before it listed them as perhaps saved again unseen
+    (``incremental.digests.RECENT_NS``), and would not find "nothing changed" after it."""
+    import time
+
+    when = time.time_ns() - seconds * 1_000_000_000
+    for path in [folder, *folder.rglob("*")]:
+        os.utime(path, ns=(when, when), follow_symlinks=False)
 
 
 def draw_fixture_photos(content: Path) -> None:

@@ -212,3 +212,22 @@ def test_the_dev_server_trusts_only_the_output_it_left(replay):
     printed = replay.rebuild()
     assert "building again" not in printed, "a manifest another build wrote was trusted"
     replay.assert_same_as_cold("a build by another process, then a page removed by hand")
+
+
+def test_a_source_saved_again_within_one_tick_of_the_clock_is_read_again(replay):
+    """A file saved twice within one tick of the file system's clock keeps its size, time and inode;
+    the dev server reads again every source saved close to its last build's start."""
+    import os
+
+    replay.rebuild()
+    beta = replay.content / "press" / "2025" / "beta.en.md"
+    _replace(beta, "This release has no Chinese version.", "This release has no Chinese version, first save.")
+    replay.rebuild()
+    before = beta.stat()
+    _replace(beta, "first save.", "later save.")  # the same length, written in place (the same inode)
+    os.utime(beta, ns=(before.st_atime_ns, before.st_mtime_ns))  # and the same time, as within one tick
+    after = beta.stat()
+    assert (after.st_size, after.st_mtime_ns, after.st_ino) == (before.st_size, before.st_mtime_ns, before.st_ino)
+    replay.rebuild()
+    assert "later save" in (replay.output / "en" / "press" / "2025" / "beta" / "index.html").read_text(encoding="utf-8")
+    replay.assert_same_as_cold("a source saved again within one tick")

@@ -295,9 +295,9 @@ def test_nothing_changed_only_while_the_inputs_the_output_and_the_dates_that_mat
     built, horizon = dt.datetime(2026, 1, 1, tzinfo=hk), dt.datetime(2026, 3, 1, tzinfo=hk)
     inputs = {"content": {"a.md": (1, 2, 3)}, "theme": {}}
 
-    def state(clock=False):
+    def state(clock=False, listed_ns=None):
         first = OutputState(str(final), str(tmp_path / "staging"), str(tmp_path / "cache"), "code")
-        first.last_build = LastBuild(inputs, built, horizon, clock, {})
+        first.last_build = LastBuild(inputs, built, horizon, clock, {}, listed_ns=listed_ns)
         first.outputs = tree_stats(str(final))
         first._save()
         return OutputState(str(final), str(tmp_path / "staging"), str(tmp_path / "cache"), "code")
@@ -309,6 +309,11 @@ def test_nothing_changed_only_while_the_inputs_the_output_and_the_dates_that_mat
     assert not state(clock=True).nothing_changed(inputs, built + dt.timedelta(days=1))  # a page shows the build's date
     assert state(clock=True).nothing_changed(inputs, built)
     assert not state().nothing_changed({**inputs, "content": {"a.md": (1, 2, 4)}}, built)  # a source changed
+    # a source saved (time 2 ns) less than RECENT_NS before the last listing: perhaps saved again since, unseen
+    from incremental.digests import RECENT_NS
+
+    assert not state(listed_ns=2 + RECENT_NS - 1).nothing_changed(inputs, built)
+    assert state(listed_ns=2 + RECENT_NS + 1).nothing_changed(inputs, built)
     fresh = state()
     (final / "index.html").write_text("edited by hand", encoding="utf-8")
     assert not fresh.nothing_changed(inputs, built)  # output/ changed

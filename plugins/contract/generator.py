@@ -316,6 +316,11 @@ class SourceGenerator(PageBuilder):
 
     def read_source(self, rel: str) -> Item | None:
         full = os.path.join(self.path, rel)
+        memory = self.context.get("build_memory")  # the dev server's (incremental.memory), else None
+        if memory is not None:
+            again = self._read_unchanged(rel, full, memory)
+            if again is not _READ_AFRESH:
+                return again
         shown = shown_path(full)
         rel_dir, filename = os.path.split(rel)
         named = self.split_name(filename, shown)
@@ -334,7 +339,6 @@ class SourceGenerator(PageBuilder):
             self.log.extend(err.problems)
             return None
         found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
-        memory = self.context.get("build_memory")  # the dev server's (incremental.memory), else None
         if memory is not None:
             last = memory.read(rel, digest)
             if last is not None:
@@ -384,6 +388,22 @@ class SourceGenerator(PageBuilder):
             # a body that links files or sources is resolved inside its Pelican object, once: read afresh
             memory.remember_read(rel, digest, item, header, found)
         return item
+
+    def _read_unchanged(self, rel: str, full: str, memory):
+        """In the dev server, the item of a source whose file did not change since its last build
+        (``memory.unchanged``), taken without listing, hashing or parsing it: its name, folder and bytes
+        are those that made the item.  The caches' entries for it are kept for this build as they are.
+        ``_READ_AFRESH`` when it must be read as usual (changed, or an entry is missing)."""
+        known = memory.unchanged(rel)
+        if known is None:
+            return _READ_AFRESH
+        cache = cache_for(self.context)
+        if not (cache.carry(known.digest) and cache.carry(known.digest + b"/addresses") and file_digests(self.context).carry(full)):
+            return _READ_AFRESH
+        again = self._read_again(rel, full, known.item.path, known.item, known.header, known.found)
+        if again is not _READ_AFRESH:
+            memory.reused(rel)
+        return again
 
     def _read_again(self, rel: str, full: str, shown: str, item: Item, header, found: list):
         """The item the dev server's last build read from these same bytes (``incremental.memory``), with

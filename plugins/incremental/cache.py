@@ -120,6 +120,16 @@ class PickledCache:
             except Exception:  # a damaged cache is only a slower build
                 logger.info("cache %s unreadable; rebuilding it", path)
 
+    def carry(self, key) -> bool:
+        """Keep the last build's entry ``key`` in this build's, as it is, without asking whether it
+        still holds (the caller knows: ``incremental.memory``); False when there is none."""
+        if key in self._new:
+            return True
+        if key not in self._old:
+            return False
+        self._new[key] = self._old[key]
+        return True
+
     def save(self) -> None:
         """Write the entries this build used, unless the saved cache is exactly that.
 

@@ -38,10 +38,11 @@ server's builder and compares its output with a cold build's after each.
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from .cache import KeyedCache
-from .digests import file_identity as _file_identity
+from .digests import RECENT_NS, file_identity as _file_identity
 from .fingerprint import Fingerprinter
 from contract.model import Item
 
@@ -178,6 +179,7 @@ class BuildMemory:
         self._made: dict = {}
         self._deep: dict = {}
         self._sources: dict | None = None  # the content folder's files (size, time, inode) when the last build began
+        self._began = 0  # when it began (time.time_ns())
         self.changed: set[str] | None = None  # the files of the content folder changed since then (None: not known)
         # what the output state saw of the output this process committed last (outputs.state.Witness),
         # carried here from one build to the next; the memory never reads it
@@ -203,8 +205,17 @@ class BuildMemory:
             self._reads, self._derived, self._pages, self._own, self._made, self._deep = {}, {}, {}, {}, {}, {}
             self._sources = None
             self.code = code
-        last = self._sources
-        self.changed = None if last is None or sources is None else {rel for rel in last.keys() | sources.keys() if last.get(rel) != sources.get(rel)}
+        last, began = self._sources, self._began
+        self._began = time.time_ns()
+        if last is None or sources is None:
+            self.changed = None
+        else:
+            # A file saved close to the last build's start may have been saved again within the same tick
+            # of the file system's clock, keeping its size, time and inode: counted changed, as the memo of
+            # file digests counts it (incremental.digests.RECENT_NS).
+            recent = began - RECENT_NS
+            self.changed = {rel for rel in last.keys() | sources.keys() if last.get(rel) != sources.get(rel)}
+            self.changed.update(rel for rel, (_size, mtime, _inode) in sources.items() if mtime >= recent)
         self._sources = sources
         self.clear_build()
         self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
@@ -244,6 +255,14 @@ class BuildMemory:
         if known is None or known.digest != digest:
             return None
         return known.item, known.header, known.found
+
+    def unchanged(self, rel: str) -> _Read | None:
+        """The last reading of ``rel`` when its file is not among :attr:`changed` (its size, time and
+        inode as when the last build listed it, and not saved close to then): the same bytes, known
+        without reading or hashing them."""
+        if self.changed is None or rel in self.changed:
+            return None
+        return self._reads.get(rel)
 
     def reused(self, rel: str) -> None:
         self._next_reads[rel] = self._reads[rel]

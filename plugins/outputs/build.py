@@ -253,6 +253,7 @@ class SiteBuild(Pelican):
         staging = final if check_only else self._staging_folder(final)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
         state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint(), memory=self.memory)
+        listed_ns = time.time_ns()
         inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
         if state is not None and state.nothing_changed(inputs, build_date()):
             shutil.rmtree(staging, ignore_errors=True)
@@ -295,6 +296,7 @@ class SiteBuild(Pelican):
             return
         state.last_build = LastBuild(
             inputs=inputs,
+            listed_ns=listed_ns,
             build_date=site.build_date,
             horizon=min(site.future_dates, default=None),
             # a page with no revision of its own yet shows the build's date (i18n.render)

@@ -64,10 +64,11 @@ import tempfile
 from dataclasses import dataclass
 
 from incremental.cache import fault_point, replace_whole
+from incremental.digests import RECENT_NS
 
 MANIFEST = "output-manifest.pickle"
 NEXT_MANIFEST = "output-manifest.next.pickle"  # the manifest of a site about to be swapped in
-MANIFEST_VERSION = 4
+MANIFEST_VERSION = 5
 SPARE = "site-spare"  # <CACHE_PATH>/site-spare: the site before the last, where the next one is assembled
 # Settings that name this build's folders or how it waits for another, not what is in the pages.
 VOLATILE_SETTINGS = {"OUTPUT_PATH", "CACHE_PATH", "PATH", "BUILD_WAIT"}
@@ -282,7 +283,9 @@ class LastBuild:
     ``inputs``: the files of the content and the theme as they were when the build started;
     ``build_date``, ``horizon`` (the first date after it that some source carries: a forum
     becomes past, a scheduled release is published) and ``clock`` (whether some page shows the
-    build's own date); ``summary``: what its closing line and its problem lines said.
+    build's own date); ``summary``: what its closing line and its problem lines said;
+    ``listed_ns``: when the inputs were listed (a file saved close to then may have been saved
+    again within the same tick of the file system's clock, keeping its size, time and inode).
     """
 
     inputs: dict
@@ -290,6 +293,7 @@ class LastBuild:
     horizon: object
     clock: bool
     summary: dict
+    listed_ns: int | None = None
 
 
 def same_file_content(a: str, b: str) -> bool:
@@ -420,6 +424,10 @@ class OutputState:
         last = self.previous_build
         if not self.incremental or last is None or last.inputs != inputs:
             return False
+        if last.listed_ns is not None:  # a file saved close to the last listing was perhaps saved again since
+            recent = last.listed_ns - RECENT_NS
+            if any(stats[1] >= recent for files in inputs.values() for stats in files.values()):
+                return False
         if self.previous_pending:  # its pages are in, its search index not yet (search.later)
             return False
         if build_date != last.build_date:
