@@ -125,6 +125,7 @@ def test_every_step_of_a_series_of_edits_equals_a_cold_build(replay):
     assert 0 < rendered < pages / 2, printed  # a rebuild of what changed, not of everything
     memory = replay.builder.memory.counts  # and one that took what it could from the last build's memory
     assert memory["items reused"] > 10 and memory["fingerprints kept"] > pages / 2, memory
+    assert memory["item pages kept"] > 10, memory  # an unchanged item's pages are not planned again
     # a Traditional Chinese body (its Simplified page is converted from it)
     step("a Traditional Chinese body edited", lambda: _replace(
         content / "press" / "2025" / "gamma.tc.md", "\n\n", "\n\n新增的第一句。\n\n"))

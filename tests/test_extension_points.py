@@ -20,7 +20,7 @@ from i18n.render import SiteRenderer
 from outputs.order import generator_problem, plugin_order_problem
 from tests.helpers import FIXTURE, FIXTURE_SETTINGS, ROOT, build, environ
 
-HOOKS = ("resolve", "build_pages", "home_blocks", "sitemap_links")
+HOOKS = ("resolve", "build_pages", "home_blocks", "sitemap_links")  # and SourceGenerator.item_pages
 
 
 def renderer(tmp_path, **overrides) -> SiteRenderer:
@@ -60,6 +60,9 @@ def test_every_hook_is_declared_once_with_a_default_and_a_docstring():
         assert inspect.getdoc(hook), name
         assert list(inspect.signature(hook).parameters)[:2] == ["self", "site"], name
     assert issubclass(SourceGenerator, PageBuilder) and PageBuilder.section is None
+    assert inspect.getdoc(SourceGenerator.item_pages)  # the pages of one item alone, which the dev server may keep
+    assert list(inspect.signature(SourceGenerator.item_pages).parameters) == ["self", "site", "item", "catalogs"]
+    assert SourceGenerator.item_pages(None, None, None, None) == []
     builder = PageBuilder.__new__(PageBuilder)  # the defaults do nothing and give nothing
     assert builder.resolve(None) is None and builder.build_pages(None, None) == []
     assert builder.home_blocks(None, "en", str) == [] and builder.sitemap_links(None, "en", str) == []

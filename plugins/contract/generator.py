@@ -168,9 +168,9 @@ class PageBuilder(BuildStage):
 class SourceGenerator(PageBuilder):
     """A content type: the sources of one folder, read into items of one kind, and their pages.
 
-    Declares ``kind``, ``folder``, ``schema`` and ``page_kind``; defines ``locate`` and ``url``, and
-    ``build_pages`` (:class:`PageBuilder`), optionally ``check``, ``resolve``, ``home_blocks``,
-    ``sitemap_links`` and ``section``.
+    Declares ``kind``, ``folder``, ``schema`` and ``page_kind``; defines ``locate`` and ``url``, the
+    pages of one item (``item_pages``) and the others (``build_pages``, :class:`PageBuilder`: lists,
+    feeds), optionally ``check``, ``resolve``, ``home_blocks``, ``sitemap_links`` and ``section``.
     """
 
     kind = ""  # "press"
@@ -195,6 +195,14 @@ class SourceGenerator(PageBuilder):
     def check(self, item: Item) -> bool:
         """Checks that need the typed fields; False drops the item."""
         return True
+
+    def item_pages(self, site: Site, item: Item, catalogs) -> list[OutputPage]:
+        """The pages of one item of this kind (its page; a calendar file of its own), made from the item,
+        the settings and the catalogs alone: nothing else of the site (what it refers to is read from the
+        item by the template, ``Item.links``).  The planner calls it for every item of the kind, in the
+        order of ``site.items``, before ``build_pages``; the dev server may keep the pages of an item
+        that did not change (``incremental.memory``).  Default: none."""
+        return []
 
     # -- the same for every content type ----------------------------------
     def held_back(self, fields: dict, header, shown: str) -> bool:

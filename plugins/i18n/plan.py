@@ -58,8 +58,17 @@ class SitePlanner:
         builders = sorted((g for g in generators if isinstance(g, PageBuilder)), key=lambda g: not isinstance(g, SourceGenerator))
         for builder in builders:  # cross-references between content types, before any page
             builder.resolve(site)
+        memory = self.context.get("build_memory")  # the dev server's (incremental.memory): an unchanged item's pages are kept
         for builder in builders:
-            for page in builder.build_pages(site, self.catalogs):
+            pages = []
+            if isinstance(builder, SourceGenerator):
+                owner = type(builder).__qualname__
+                for item in site.items:
+                    if item.kind == builder.kind:
+                        make = lambda item=item, builder=builder: builder.item_pages(site, item, self.catalogs)  # noqa: E731
+                        pages.extend(make() if memory is None else memory.item_pages(owner, item, make))
+            pages.extend(builder.build_pages(site, self.catalogs))
+            for page in pages:
                 if page.item is not None:  # a content item's page is what its content type declares
                     page.kind = site.page_kinds.get(page.item.kind, page.kind)
                 site.pages.append(page)

@@ -174,6 +174,7 @@ class BuildMemory:
         self.unsaved: list[KeyedCache] = []  # caches the last build used and changed, to write after the reload
         self._reads: dict[str, _Read] = {}
         self._derived: dict[tuple[int, str], tuple[Item, Item]] = {}
+        self._item_pages: dict[tuple[str, int], tuple[Item, list]] = {}
         self._pages: dict[str, _Fingerprinted] = {}
         self._own: dict[int, tuple[Item, bytes]] = {}
         self._made: dict = {}
@@ -185,12 +186,13 @@ class BuildMemory:
         # carried here from one build to the next; the memory never reads it
         self.output_witness = None
         self.clear_build()
-        self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
+        self.counts = {"items reused": 0, "item pages kept": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
     def clear_build(self) -> None:
         """What one build fills, to replace the memory's when it ends."""
         self._next_reads: dict[str, _Read] = {}
         self._next_derived: dict[tuple[int, str], tuple[Item, Item]] = {}
+        self._next_item_pages: dict[tuple[str, int], tuple[Item, list]] = {}
         self._next_pages: dict[str, _Fingerprinted] = {}
         self._next_made: dict = {}
         self._fingerprinter: TrackingFingerprinter | None = None
@@ -203,6 +205,7 @@ class BuildMemory:
         (added, removed or saved again), None for the first build."""
         if code != self.code:
             self._reads, self._derived, self._pages, self._own, self._made, self._deep = {}, {}, {}, {}, {}, {}
+            self._item_pages = {}
             self._sources = None
             self.code = code
         last, began = self._sources, self._began
@@ -218,7 +221,7 @@ class BuildMemory:
             self.changed.update(rel for rel, (_size, mtime, _inode) in sources.items() if mtime >= recent)
         self._sources = sources
         self.clear_build()
-        self.counts = {"items reused": 0, "fingerprints kept": 0, "fingerprints computed": 0}
+        self.counts = {"items reused": 0, "item pages kept": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 
     # -- caches on disk ----------------------------------------------------------------------
     def keyed_cache(self, path: str | None, fingerprint: str, kind=KeyedCache) -> KeyedCache:
@@ -284,6 +287,20 @@ class BuildMemory:
         self._next_derived[key] = (source, item)
         return item
 
+    # -- plan ------------------------------------------------------------------------------
+    def item_pages(self, owner: str, item: Item, make) -> list:
+        """``make()``, the pages of ``item`` alone (``SourceGenerator.item_pages`` of content type
+        ``owner``): the last build's, the very same objects, when ``item`` is the same object."""
+        key = (owner, id(item))
+        known = self._item_pages.get(key)
+        if known is not None and known[0] is item:
+            pages = known[1]
+            self.counts["item pages kept"] += 1
+        else:
+            pages = make()
+        self._next_item_pages[key] = (item, pages)
+        return pages
+
     # -- fingerprint -----------------------------------------------------------------------
     def fingerprinter(self) -> TrackingFingerprinter:
         self._fingerprinter = TrackingFingerprinter(self._own, self._deep)
@@ -345,7 +362,7 @@ class BuildMemory:
     # -- the end of a build ----------------------------------------------------------------
     def end(self, site, fingerprinted: bool) -> None:
         """Keep what this build read, derived and (``fingerprinted``: when it got so far) fingerprinted."""
-        self._reads, self._derived = self._next_reads, self._next_derived
+        self._reads, self._derived, self._item_pages = self._next_reads, self._next_derived, self._next_item_pages
         if fingerprinted and self._fingerprinter is not None:
             self._pages, self._made = self._next_pages, self._next_made
             self._own = self._fingerprinter.own_digests(site.items)

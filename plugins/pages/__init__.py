@@ -39,7 +39,7 @@ class PagesGenerator(SourceGenerator):
     def url(self, lang, key, fields):
         return f"{lang}/{key.split('/', 1)[1]}/"
 
-    def build_pages(self, site, catalogs):
+    def item_pages(self, site, item, catalogs):
         return [
             OutputPage(
                 key=item.key,
@@ -52,8 +52,6 @@ class PagesGenerator(SourceGenerator):
                 source=item.path,
                 item=item,
             )
-            for item in site.items
-            if item.kind == self.kind
         ]
 
 

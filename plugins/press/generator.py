@@ -74,28 +74,27 @@ class PressGenerator(SourceGenerator):
             self._groups = sorted(site.groups_of(self.kind), key=lambda g: (g.primary.date, g.key), reverse=True)
         return self._groups
 
+    def item_pages(self, site, item, catalogs):
+        year = item.date.year
+        return [
+            OutputPage(
+                key=item.key,
+                lang=item.lang,
+                url=item.url,
+                template="release.html",
+                title=item.title,
+                data={"item": item, "section": f"{LIST_KEY}:1"},
+                revised=item.revised,
+                crumbs=[(catalogs.translator(item.lang)("Press releases"), f"{item.lang}/press/"), (str(year), f"{item.lang}/press/{year}/")],
+                source=item.path,
+                item=item,
+            )
+        ]
+
     def build_pages(self, site, catalogs):
         groups = self.groups(site)
         per_page = site.settings["PRESS_PER_PAGE"]
         pages = []
-        heading = {lang.code: catalogs.translator(lang.code)("Press releases") for lang in site.languages}
-        for item in site.items:
-            if item.kind == self.kind:
-                year = item.date.year
-                pages.append(
-                    OutputPage(
-                        key=item.key,
-                        lang=item.lang,
-                        url=item.url,
-                        template="release.html",
-                        title=item.title,
-                        data={"item": item, "section": f"{LIST_KEY}:1"},
-                        revised=item.revised,
-                        crumbs=[(heading[item.lang], f"{item.lang}/press/"), (str(year), f"{item.lang}/press/{year}/")],
-                        source=item.path,
-                        item=item,
-                    )
-                )
         years = sorted({g.key.split("/")[1] for g in groups}, reverse=True)
         for lang in site.languages:
             code = lang.code
