@@ -104,6 +104,10 @@ def replay(tmp_path, monkeypatch, capsys):
     replay.monkeypatch = monkeypatch
     yield replay
     replay.builder.stop_indexing()
+    replay.builder.collect()  # what its builds froze (outputs.build) is collected, as the idle server does
+    import gc
+
+    gc.unfreeze()
 
 
 def test_every_step_of_a_series_of_edits_equals_a_cold_build(replay):
@@ -232,3 +236,27 @@ def test_a_source_saved_again_within_one_tick_of_the_clock_is_read_again(replay)
     replay.rebuild()
     assert "later save" in (replay.output / "en" / "press" / "2025" / "beta" / "index.html").read_text(encoding="utf-8")
     replay.assert_same_as_cold("a source saved again within one tick")
+
+
+def test_the_dev_server_freezes_what_a_build_leaves_and_collects_it_when_idle(replay):
+    """The first pass of the collector after a build would walk everything the build made while the
+    page is served: the dev server's builds freeze it instead, and the idle server collects whole."""
+    import gc
+    import weakref
+
+    replay.rebuild()
+    assert gc.isenabled() and gc.get_freeze_count() > 1000, gc.get_freeze_count()
+    assert replay.builder.uncollected
+
+    class Cycle:
+        pass
+
+    left = Cycle()
+    left.me = left  # garbage only the cyclic collector finds
+    gone = weakref.ref(left)
+    del left
+    gc.freeze()  # as a build leaves it
+    gc.collect()
+    assert gone() is not None  # frozen: not walked
+    replay.builder.collect()
+    assert gone() is None and not replay.builder.uncollected

@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import gc
 import html
 import http.server
 import logging
@@ -73,6 +74,7 @@ EVENTS_PATH = "/__livereload"
 SCRIPT_URL = "/theme/js/livereload.js"
 SCRIPT_SOURCE = os.path.join(ROOT, "theme", "static", "js", "livereload.js")
 HEARTBEAT = 15  # seconds between keep-alive comments on an idle event stream
+IDLE_COLLECTION = 10  # seconds without a change after a build before the heap is collected whole
 # The panel a failed build puts at the top of every page served; styled from the same origin (the
 # pages' CSP forbids inline styles). Never published: only this server sends it.
 ERROR_CSS_URL = "/__devserver/build-failed.css"
@@ -136,6 +138,7 @@ class Builder:
         abandoned = self.stop_indexing()
         self.memory.flush()  # caches the last build changed, when nothing wrote them since
         self.builds += 1
+        self.uncollected = True
         pelican = None
         printed = _Tee(sys.stderr)
         sys.stderr = printed  # the build's problem lines and tracebacks go to sys.stderr: keep a copy
@@ -157,6 +160,15 @@ class Builder:
             # indexing is done again (it checks that output/ is still the site it indexes)
             self.later = abandoned.again()
         return committed
+
+    uncollected = False  # whether a build ran since the last whole collection of the heap
+
+    def collect(self) -> None:
+        """Collect the cycles earlier builds left (the collector skips what they froze, outputs.build)."""
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        self.uncollected = False
 
     def start_indexing(self) -> None:
         """Once the last build's reload is announced: write the caches it changed (incremental.memory), then
@@ -432,7 +444,13 @@ def main(argv=None) -> int:
         url = f"http://{args.host}:{server.server_address[1]}/"
         print(f"Serving {os.path.relpath(output)}/ on {url} (drafts and scheduled releases shown; Ctrl-C stops).", flush=True)
         while True:
-            changed = changes.get()
+            try:
+                # Idle for a while after a build: the cycles that builds left are collected, in one pass over
+                # the whole heap (0.35-0.45 s at N = 5 000); builds freeze what they leave instead (outputs.build).
+                changed = changes.get(timeout=IDLE_COLLECTION if builder.uncollected else None)
+            except queue.Empty:
+                builder.collect()
+                continue
             # An editor may save several files at once: the watcher already waits until 15 ms pass with
             # no change (its step) before it reports a batch; batches the other folders' watchers report
             # meanwhile are taken too.  (A second sleep of 30 ms here was a tenth of a rebuild at N = 1 000.)
