@@ -91,7 +91,12 @@ class SitePlanner:
         for page in site.pages:
             if page.template == "atom.xml" and page.lang:
                 feeds.setdefault(page.lang, []).append(page)
-        return SitePlan(undated=undated, sections=self.sections, nav=self.nav, footer=footer, links=link_pages(site), feeds=feeds)
+        memory = self.context.get("build_memory")
+        if memory is None:
+            links = link_pages(site)
+        else:  # the dev server: the last build's links (the same objects) while every page keeps its key, language and URL
+            links = memory.made(("links",), [(page.key, page.lang, page.url) for page in site.pages], lambda: link_pages(site))
+        return SitePlan(undated=undated, sections=self.sections, nav=self.nav, footer=footer, links=links, feeds=feeds)
 
     def _sections(self, builders) -> list[Section]:
         """The sections builders declare, in the order of the setting NAV_SECTIONS; one not listed there,

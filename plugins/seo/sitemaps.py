@@ -174,8 +174,24 @@ def robots_txt(base: str) -> bytes:
 def files(site: Site, memory=None) -> dict[str, bytes]:
     """Every file this module writes: its path in the output folder and its bytes.
 
-    ``memory``: the dev server's (``incremental.memory``), where a sitemap whose entries are those of its
-    last build is taken from."""
+    ``memory``: the dev server's (``incremental.memory``), where the files are taken from when every
+    page is planned as in its last build as far as the sitemaps read it (``sitemap_inputs``), else a
+    sitemap whose entries are those of its last build."""
+    if memory is None:
+        return _files(site)
+    return memory.made(("sitemaps",), sitemap_inputs(site), lambda: _files(site, memory))
+
+
+def sitemap_inputs(site: Site) -> tuple:
+    """What the sitemaps are made from, as plain values: the build's date and, for every page in the
+    order planned, what ``listed``, ``lastmod`` and the alternates read of it."""
+    return site.build_date, [
+        (page.key, page.lang, page.url, page.revised, page.body is None, bool(page.data.get("noindex")), page.kind.in_sitemaps)
+        for page in site.pages
+    ]
+
+
+def _files(site: Site, memory=None) -> dict[str, bytes]:
     base = site_base(site.settings)
     written: dict[str, bytes] = {}
     index = []
