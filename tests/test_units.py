@@ -381,14 +381,25 @@ def test_a_build_runs_with_the_garbage_collector_off_and_turns_it_on_again():
     from outputs.build import SiteBuild
 
     class Fake:
+        memory = None  # make html: no build memory
+
         def _run(self):
             self.during = gc.isenabled()
+            self.kept = [[index] for index in range(1000)]  # what the build leaves
 
     fake = Fake()
     assert gc.isenabled()
+    frozen = gc.get_freeze_count()
     SiteBuild.run(fake)
     assert fake.during is False
     assert gc.isenabled()  # the development server builds in this process again and again
+    assert gc.get_freeze_count() == frozen  # nothing frozen outside the dev server
+    fake.memory = object()  # the dev server: what a build leaves is frozen for the collector's next pass
+    try:
+        SiteBuild.run(fake)
+        assert gc.isenabled() and gc.get_freeze_count() >= frozen + 1000
+    finally:
+        gc.unfreeze()
 
 
 def _dies_on_three(item):
