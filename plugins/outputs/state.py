@@ -383,6 +383,7 @@ class OutputState:
                 return
         if stored.get("final") != self.final or stored.get("code") != self.code:
             self.trusted = False
+            self.witness = None  # a cold build: what the spare holds is known again only after its next commit
             return
         self.previous = stored["files"]
         self.previous_records = stored.get("records", {})
@@ -502,8 +503,9 @@ class OutputState:
         if self.manifest_path:
             os.replace(self.next_manifest_path, self.manifest_path)
             self.witnessed(manifest)
-            if before is not None and self.witness is not None:  # the old site, now the spare, is as listed
-                self.witness.spare, self.witness.spare_files, self.witness.spare_folders = before, *self._old_listing
+            if self.witness is not None:  # the old site, now the spare, is as listed (else not known: listed when used)
+                spare = (before, *self._old_listing) if before is not None else (None, None, None)
+                self.witness.spare, self.witness.spare_files, self.witness.spare_folders = spare
         # the folders no longer needed: the staging folder, and the old site unless it is the next spare
         remove_tree(self.staging)
         if tree != self.spare:
