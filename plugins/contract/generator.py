@@ -399,8 +399,8 @@ class SourceGenerator(PageBuilder):
 
     def _read_unchanged(self, rel: str, full: str, memory):
         """In the dev server, the item of a source whose file did not change since its last build
-        (``memory.unchanged``), taken without listing, hashing or parsing it: its name, folder and bytes
-        are those that made the item.  The caches' entries for it are kept for this build as they are.
+        (``memory.unchanged``), taken without hashing or parsing it (it is still listed with the others):
+        its name, folder and bytes are those that made the item.  The caches' entries for it are kept for this build as they are.
         ``_READ_AFRESH`` when it must be read as usual (changed, or an entry is missing)."""
         known = memory.unchanged(rel)
         if known is None:
