@@ -31,6 +31,9 @@ PRECOMPRESS_ZOPFLI = False  # explicit: installing zopfli would otherwise replac
 PRECOMPRESS_ZSTANDARD = False  # explicit: Python 3.14 would otherwise turn it on
 PRECOMPRESS_OVERWRITE = False  # the staging folder is new: nothing to overwrite
 PRECOMPRESS_MIN_SIZE = 20
+# The files it writes are not declared to the output ledger by the stage that wrote them (it is not one
+# of ours): the commit accepts a file with one of these suffixes beside a declared file as its companion.
+OUTPUT_COMPANIONS = (".gz", ".br")
 PRECOMPRESS_TEXT_EXTENSIONS = {
     ".html", ".css", ".js", ".mjs", ".json", ".xml", ".atom", ".rss", ".txt", ".svg", ".ics", ".webmanifest",
 }

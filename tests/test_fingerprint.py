@@ -114,6 +114,7 @@ def test_a_rebuild_replaces_a_file_by_a_folder_and_removes_what_is_gone(tmp_path
     (staging / "en" / "news" / "index.html").write_text("new")
     state = OutputState(str(final), str(staging), None, "code")
     state.incremental = True
+    state.staged("en/news/index.html", None)  # declared, as a stage does through the output ledger
     counts = state.commit()
     assert (final / "en" / "news" / "index.html").read_text() == "new"
     assert not (final / "en" / "old").exists()  # its file deleted, then its empty folder

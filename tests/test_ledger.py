@@ -98,6 +98,7 @@ def test_a_folder_committed_as_it_was_is_replaced_after_the_commit_in_one_step(t
         assert work.current("a.html") == str(builds.final / "a.html")  # the committed site
         work.reused("index/x.js")
         (tmp_path / "cache" / "stage-next" / "index" / "new.pf").write_text("new", encoding="utf-8")
+        work.produced("index/new.pf")
         work.remember("stage", {"v": 2})
         assert later.commit(work)
     assert builds.files() == {"a.html": "a", "index/x.js": "x", "index/new.pf": "new"}
@@ -159,3 +160,75 @@ def test_no_plugin_outside_outputs_knows_the_state_behind_the_ledger():
     assert not offending, offending
     # only the stages that write the site hold the ledger; a content type reports reused files in Site.reused_files
     assert holders == {"i18n", "search"}, holders
+
+
+# -- every file of the new site is declared ----------------------------------------------------------
+def test_a_file_written_into_the_new_site_and_not_declared_fails_the_commit_naming_it(tmp_path):
+    import pytest
+    from outputs.state import OutputFault
+
+    builds = Builds(tmp_path)
+    builds.build({"a.html": "a"})
+    for cold in (False, True):  # a rebuild assembles in the spare, a cold build swaps the staging folder in
+        if cold:
+            (builds.cache / "output-manifest.pickle").unlink()
+        state = builds.state()
+        assert state.incremental is not cold
+        ledger = OutputLedger(state)
+        (tmp_path / "staging" / "b.html").write_text("b", encoding="utf-8")
+        ledger.produced("b.html", b"b".ljust(16, b"."))
+        (tmp_path / "staging" / "stray.tmp").write_text("written behind the ledger's back", encoding="utf-8")
+        ledger.produced("gone.html", b"g".ljust(16, b"."))  # declared, never written
+        with pytest.raises(OutputFault) as fault:
+            builds.commit(state)
+        lines = str(fault.value).splitlines()
+        assert "stray.tmp: error: written into the new site without being declared to the output ledger. Fix:" in lines[0]
+        assert lines[1].endswith("declared written into the new site, but not there. Fix: a fault of the build's code, not of the content: "
+                                 "the stage that writes it must write it, or not declare it.") and "gone.html: error:" in lines[1]
+        assert lines[-1].startswith("Build failed: the site in ") and len(lines) == 3
+        assert builds.files() == {"a.html": "a"}  # output/ as it was
+        assert not (tmp_path / "staging").exists()
+
+
+def test_a_folder_replaced_later_holds_only_what_its_stage_declared(tmp_path):
+    import pytest
+    from outputs.state import OutputFault
+
+    builds = Builds(tmp_path)
+    builds.build({"a.html": "a", "index/x.js": "x"}, remember={"v": 1})
+    state = builds.state()
+    ledger = OutputLedger(state)
+    ledger.reused("a.html", b"a".ljust(16, b"."))
+    later = ledger.later("stage", "index")
+    builds.commit(state)
+    with later.lock():
+        assert later.still_current()
+        work = later.begin()
+        work.reused("index/x.js")
+        (tmp_path / "cache" / "stage-next" / "index" / "y.js").write_text("y", encoding="utf-8")
+        work.produced("index/y.js")
+        (tmp_path / "cache" / "stage-next" / "index" / "z.tmp").write_text("not declared", encoding="utf-8")
+        work.remember("stage", {"v": 2})
+        with pytest.raises(OutputFault, match=r"index/z\.tmp: error: written into the new site without being declared"):
+            later.commit(work)
+    assert builds.files() == {"a.html": "a", "index/x.js": "x"}  # output/ as it was
+
+
+def test_a_companion_written_beside_a_declared_file_by_another_package_is_accepted_only_when_its_suffix_is_declared(tmp_path):
+    import pytest
+    from outputs.state import OutputFault
+
+    for companions, accepted in (((".gz",), True), ((), False)):
+        builds = Builds(tmp_path / f"with{len(companions)}")
+        staging = builds.root / "staging"
+        staging.mkdir(parents=True)
+        state = OutputState(str(builds.final), str(staging), str(builds.cache), "code", companions=companions)
+        (staging / "a.html").write_text("a", encoding="utf-8")
+        (staging / "a.html.gz").write_text("a, compressed (pelican-precompress)", encoding="utf-8")
+        OutputLedger(state).produced("a.html", b"a".ljust(16, b"."))
+        if accepted:
+            builds.commit(state)
+            assert builds.files() == {"a.html": "a", "a.html.gz": "a, compressed (pelican-precompress)"}
+        else:
+            with pytest.raises(OutputFault, match=r"a\.html\.gz: error: written into the new site without being declared"):
+                builds.commit(state)

@@ -16,6 +16,8 @@ import functools
 import hashlib
 import os
 import re
+import shutil
+from collections.abc import Iterable
 
 from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
@@ -119,8 +121,12 @@ class BuildStage(Generator):
     def generate_context(self) -> None:
         """Read: add this generator's sources to the model (content types).  Default: nothing."""
 
-    def generate_output(self, writer) -> None:
-        """Render and write this generator's files into the staging folder.  Default: nothing."""
+    def generate_output(self, writer) -> Iterable[str]:
+        """Render and write this generator's files into the staging folder; return the files written
+        (paths relative to the folder, ``/``-separated), which the driver declares to the output
+        ledger (a file written and not declared fails the commit: ``outputs.state.undeclared``).
+        Default: nothing written, ``()``."""
+        return ()
 
 
 class PageBuilder(BuildStage):
@@ -499,23 +505,56 @@ class StaticFiles(StaticGenerator):
                         "or put it in a gallery, whose photos are published without metadata.",
                     )
 
-    def _link_or_copy_staticfile(self, sc):
-        """A JPEG whose metadata gives where it was taken is written without it (``images.location``);
-        any other file is linked or copied as Pelican does."""
-        if sc.source_path.lower().endswith(JPEG_SUFFIXES):
-            try:
-                stripped = without_location(read_bytes(os.path.join(self.path, sc.source_path)))
-            except OSError:  # unreadable: Pelican's copy says so
-                stripped = None
-            if stripped is not None:
-                target = os.path.join(self.output_path, sc.save_as)
-                os.makedirs(os.path.dirname(target), exist_ok=True)
-                if os.path.lexists(target):
-                    os.unlink(target)  # never write through a link to the source
+    def generate_output(self, writer) -> list[str]:
+        """Copy the theme's static files (``THEME_STATIC_PATHS``, into ``THEME_STATIC_DIR``) and the
+        content's (``STATIC_PATHS``) into the staging folder; return the files written.
+
+        Copied here rather than by Pelican, whose copy logs a file it could not copy and goes on
+        (a page would be published with a broken link): here such a file is an error naming it."""
+        content = [(os.path.join(self.path, sc.source_path), sc.save_as.replace(os.sep, "/")) for sc in self.context["staticfiles"]]
+        return [rel for full, rel in [*self._theme_static(), *content] if self._write(full, rel)]
+
+    def _theme_static(self) -> list[tuple[str, str]]:
+        """(file, where it goes) for each file of ``THEME_STATIC_PATHS`` (a folder's files at any depth,
+        links not followed, ``IGNORE_FILES`` left out), below ``THEME_STATIC_DIR``."""
+        ignored = _ignore_pattern(tuple(self.settings.get("IGNORE_FILES", ())))
+        destination = self.settings["THEME_STATIC_DIR"].strip("/")
+        found = []
+        for path in self.settings["THEME_STATIC_PATHS"]:
+            source = os.path.join(self.theme, path)
+            if os.path.isfile(source):
+                found.append((source, os.path.basename(source)))
+                continue
+            for folder, subfolders, names in os.walk(source):
+                subfolders[:] = sorted(name for name in subfolders if not ignored.match(os.path.normcase(name)))
+                inside = os.path.relpath(folder, source)
+                for name in sorted(names):
+                    full = os.path.join(folder, name)
+                    if not ignored.match(os.path.normcase(name)) and not os.path.islink(full) and os.path.isfile(full):
+                        found.append((full, os.path.normpath(os.path.join(inside, name))))
+        return [(full, f"{destination}/{rel.replace(os.sep, '/')}".lstrip("/")) for full, rel in found]
+
+    def _write(self, full: str, rel: str) -> bool:
+        """Copy ``full`` to ``rel`` of the staging folder (a JPEG without the place it was taken:
+        ``images.location``); False, with an error naming it, when it cannot be."""
+        target = os.path.join(self.output_path, rel)
+        try:
+            os.makedirs(os.path.dirname(target), exist_ok=True)
+            if os.path.lexists(target):
+                os.unlink(target)  # never write through a link
+            stripped = without_location(read_bytes(full)) if full.lower().endswith(JPEG_SUFFIXES) else None
+            if stripped is None:
+                shutil.copyfile(full, target)
+            else:
                 with open(target, "wb") as handle:
                     handle.write(stripped)
-                return
-        super()._link_or_copy_staticfile(sc)
+        except OSError as error:
+            Site.of(self.context).log.error(
+                shown_path(full), f"could not be copied into the site: {error.strerror or error}.", field="file",
+                fix="make it a readable file (or remove it), then build again.",
+            )
+            return False
+        return True
 
 
 # -- parsing on every core ---------------------------------------------------------------------

@@ -124,10 +124,15 @@ class GalleriesGenerator(SourceGenerator):
             item.links["photos"] = [GalleryPhoto(result.photos[s], ref.alt, ref.caption) for s, ref in sources if s in result.photos]
         self._link_references(site)
 
-    def generate_output(self, writer):
-        """Render: put the planned variants that the last output does not hold into the staging folder."""
-        if self._planned is not None:
-            self.site.log.extend(place_all(self._planned))
+    def generate_output(self, writer) -> list[str]:
+        """Render: put the planned variants that the last output does not hold into the staging
+        folder; the files written."""
+        if self._planned is None:
+            return []
+        targets = self._planned.targets()
+        self.site.log.extend(place_all(self._planned))  # an error: the build fails, nothing is committed
+        inside = self.output_path + os.sep  # targets are made from it: cut, not os.path.relpath
+        return [target[len(inside):].replace(os.sep, "/") for target in targets]
 
     def _unreadable(self, key: str, file: str, folder: str) -> tuple[str, str] | None:
         """(what is wrong, the fix) when the photo is not a regular file inside the gallery's folder."""

@@ -48,6 +48,10 @@ class BatchResult:
     # source -> the variants still to put in place (images.process.plan_place): place_all() writes them
     placements: dict[str, list] = field(default_factory=dict)
 
+    def targets(self) -> list[str]:
+        """Every file :func:`place_all` is to write (the variants the last output does not hold)."""
+        return [target for placements in self.placements.values() for target, _cached, _content in placements]
+
 
 class ProgressPrinter:
     """The default progress report: ``images: 40/120`` at most every ``interval`` seconds.

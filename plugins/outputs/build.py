@@ -262,7 +262,9 @@ class SiteBuild(Pelican):
         # their cache only): the stages are given the output folder's name, and no folder is made.
         staging = final if check_only else self._staging_folder(final)
         self.output_path = self.settings["OUTPUT_PATH"] = staging
-        state = None if check_only else OutputState(final, staging, self._manifest_dir(), self._code_fingerprint(), memory=self.memory)
+        state = None if check_only else OutputState(
+            final, staging, self._manifest_dir(), self._code_fingerprint(), memory=self.memory, companions=self.settings.get("OUTPUT_COMPANIONS", ())
+        )
         listed_ns = time.time_ns()
         inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
         if state is not None and state.nothing_changed(inputs, build_date()):
@@ -422,7 +424,10 @@ class SiteBuild(Pelican):
         if write and not site.log.errors:
             writer = self._get_writer()
             for generator in generators:
-                generator.generate_output(writer)
+                written = generator.generate_output(writer)  # the files it wrote (the renderer and search declare their own)
+                if ledger is not None:
+                    for rel in written or ():
+                        ledger.produced(rel)
             timer.lap("render and write")
             signals.finalized.send(self)
             timer.lap("index and finish")

@@ -2,10 +2,15 @@
 
 The build driver (``outputs.build``) makes one :class:`OutputLedger` per build and puts it in
 Pelican's context as ``context["output_ledger"]`` (None in ``make check``, which writes nothing).
-Only the stages that write the site use it: the renderer (``i18n.render``) and search
-(``search.index``, ``search.later``).  A content type never sees it: a file of the last output
-that it reuses as it is (a gallery's photo variants) goes into ``Site.reused_files``, and the driver
-declares those to the ledger once the plan is made.
+Only the stages that write the site and reuse the last output use it: the renderer
+(``i18n.render``) and search (``search.index``, ``search.later``).  The others never see it: the
+files a stage's ``generate_output`` writes it returns (``contract.BuildStage``), and the driver
+declares them ``produced``; a file of the last output that a content type reuses as it is (a
+gallery's photo variants) goes into ``Site.reused_files``, and the driver declares those
+``reused`` once the plan is made.  The commit checks that the staging folder holds exactly the
+files declared produced (``outputs.state.undeclared``; files with a suffix of
+``OUTPUT_COMPANIONS`` beside a declared one, which another package's finalizer writes, count as
+declared).
 
 What a stage may ask and say, and nothing more (the manifest, its path, its format and the
 commit stay in ``outputs.state``):
@@ -40,7 +45,7 @@ from types import MappingProxyType
 from incremental.cache import fault_point, replace_whole
 
 from .lock import BuildLock, lock_path
-from .state import MANIFEST_VERSION, OutputState, _identity, exchange, scan, tree_stats
+from .state import MANIFEST_VERSION, OutputState, _identity, exchange, files_under, scan, tree_stats, undeclared
 
 
 class OutputLedger:
@@ -172,6 +177,7 @@ class LaterFolder:
         remembered nothing (nothing to swap in)."""
         if self.stage not in ledger._records:
             return False
+        undeclared(files_under(self.workspace), ledger._declared, os.path.join(self._state.final, self.folder))
         stage, path = self.stage, self._state.manifest_path
         manifest = self._manifest()
         if manifest.get("version") != MANIFEST_VERSION or manifest.get("tree") != self._tree:
@@ -210,6 +216,7 @@ class _LaterLedger(OutputLedger):
         self._later = later
         self._committed = state.records.get(later.stage)  # what output/<folder> holds
         self._records: dict = {}
+        self._declared: set[str] = set()  # the workspace's files declared reused or produced (relative to it)
 
     @property
     def incremental(self) -> bool:
@@ -220,17 +227,24 @@ class _LaterLedger(OutputLedger):
 
     def reused(self, rel: str, fingerprint: bytes | None = None) -> None:
         """A file of the committed folder that the new one has as it is: linked into the workspace."""
-        inside = self._later.folder + "/"
-        if not rel.startswith(inside):
-            raise ValueError(f"{rel} is not in {inside}")
-        target = os.path.join(self._later.workspace, rel[len(inside):])
-        if os.path.lexists(target):
+        inside = self._inside(rel)
+        target = os.path.join(self._later.workspace, inside)
+        if inside in self._declared:
             return  # declared twice (the first shards of both search indexes list /pagefind/'s own files)
+        self._declared.add(inside)
         os.makedirs(os.path.dirname(target), exist_ok=True)
         os.link(os.path.join(self._state.final, rel), target)
 
     def produced(self, rel: str, fingerprint: bytes | None = None, rendered: bool = False) -> None:
-        pass  # written into the workspace, which is swapped in whole
+        """``rel`` is written into the workspace (which is swapped in whole)."""
+        self._declared.add(self._inside(rel))
+
+    def _inside(self, rel: str) -> str:
+        """``rel`` (of the site) relative to the folder this ledger's work replaces."""
+        inside = self._later.folder + "/"
+        if not rel.startswith(inside):
+            raise ValueError(f"{rel} is not in {inside}")
+        return rel[len(inside):]
 
     def current(self, rel: str) -> str:
         return os.path.join(self._state.final, rel)

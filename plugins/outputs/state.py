@@ -47,7 +47,9 @@ publish`` start in a new process and always check every file.
 
 No stage reads this module: the stages that write the site say what they produce
 and reuse, and keep their own records, through the output ledger
-(``outputs.ledger.OutputLedger``), which the build driver makes over the state.
+(``outputs.ledger.OutputLedger``), which the build driver makes over the state.  Before
+anything is assembled the commit checks that the staging folder holds exactly the files declared
+produced (:func:`undeclared`): one line per file that differs, and ``output/`` as it was.
 """
 
 from __future__ import annotations
@@ -97,7 +99,7 @@ class StaleWitness(Exception):
 
 
 class OutputFault(Exception):
-    """The new site could not be put in place; ``output/`` is as it was.  The message is one line."""
+    """The new site could not be put in place; ``output/`` is as it was.  The message is one line per problem."""
 
 
 def fault_message(error: OSError, final: str) -> str:
@@ -224,6 +226,36 @@ def scan(folder: str) -> tuple[dict[str, int], set[str]]:
     return files, folders
 
 
+UNDECLARED_SHOWN = 10  # files named, one line each, when the staging folder and the ledger disagree
+
+
+def undeclared(staged: set[str], declared: set[str], final: str) -> None:
+    """OutputFault unless the files ``staged`` (in the folder to become ``final``) are exactly those
+    ``declared`` written (``OutputLedger.produced``): one line for each file that disagrees.
+
+    Every stage that writes the site says what it writes, so that what the build records and
+    publishes is what its stages meant to publish: a file written behind the ledger's back (a stray
+    temporary, a plugin copying what it was not asked to) is never published unnoticed."""
+    stray, missing = sorted(staged - declared), sorted(declared - staged)
+    if not stray and not missing:
+        return
+    shown = os.path.relpath(final)
+    fix = "Fix: a fault of the build's code, not of the content: the stage that writes it"
+    lines = [f"{shown}/{rel}: error: written into the new site without being declared to the output ledger. "
+             f"{fix} must return it from generate_output (or declare it with OutputLedger.produced)." for rel in stray]
+    lines += [f"{shown}/{rel}: error: declared written into the new site, but not there. {fix} must write it, or not declare it." for rel in missing]
+    more = len(lines) - UNDECLARED_SHOWN
+    lines = lines[:UNDECLARED_SHOWN] + ([f"{shown}/: error: and {more} more such file(s)."] if more > 0 else [])
+    lines.append(f"Build failed: the site in {shown}/ was left as it was.")
+    raise OutputFault("\n".join(lines))
+
+
+def companions_of(staged: set[str], declared: set[str], suffixes: tuple[str, ...]) -> set[str]:
+    """The files of ``staged`` that are a ``declared`` file's companion: its name with one of
+    ``suffixes`` added (``OUTPUT_COMPANIONS``: ``index.html.gz`` beside ``index.html``)."""
+    return {rel for rel in staged for suffix in suffixes if rel.endswith(suffix) and rel[: -len(suffix)] in declared} if suffixes else set()
+
+
 def folders_of(files) -> set[str]:
     """The folders (and their parents) the '/'-separated paths ``files`` lie in."""
     found: set[str] = set()
@@ -334,8 +366,10 @@ def code_fingerprint(roots: list[str], settings: dict, describe) -> str:
 
 
 class OutputState:
-    def __init__(self, final: str, staging: str, manifest_dir: str | None, code: str, memory=None):
+    def __init__(self, final: str, staging: str, manifest_dir: str | None, code: str, memory=None, companions=()):
         self.final = final
+        # suffixes of files another package's finalizer writes beside a declared one (OUTPUT_COMPANIONS)
+        self.companions = tuple(companions)
         # the dev server's build memory (incremental.memory), which carries this state's Witness between builds
         self._memory = memory
         self.trusted = False  # the manifest is the one this process wrote last: see the module's docstring
@@ -356,6 +390,7 @@ class OutputState:
         self.last_build: LastBuild | None = None  # this build's, set before commit()
         self.outputs: dict[str, tuple[int, int, int]] = {}  # output/ as this build leaves it
         self.kept: set[str] = set()  # files of output/ this build keeps as they are
+        self.produced: set[str] = set()  # files this build declared written into the staging folder
         self.fingerprints: dict[str, bytes] = {}  # page file -> fingerprint, kept or rendered
         self.records: dict = {}  # stage -> what it wants the next build to know (search: its shards)
         self.pending: set[str] = set()  # stages whose part of the new site is not final at its commit
@@ -459,6 +494,7 @@ class OutputState:
 
     def staged(self, rel: str, fingerprint: bytes | None, rendered: bool = True) -> None:
         """``rel`` is written into the staging folder (``rendered``: from a template)."""
+        self.produced.add(rel)
         self.rendered += rendered
         if fingerprint is not None:
             self.fingerprints[rel] = fingerprint
@@ -477,12 +513,15 @@ class OutputState:
             if not os.path.isdir(self.staging):
                 raise OSError(errno.ENOENT, os.strerror(errno.ENOENT), self.staging)
             fault_point("commit:start", self.staging)
+            staged = files_under(self.staging)
+            self.produced |= companions_of(staged, self.produced | self.kept, self.companions)
+            undeclared(staged, self.produced, self.final)
             if self.incremental:
                 tree = self._spare_for_assembly()
-                counts = self._assemble(tree)
+                counts = self._assemble(tree, staged)
             else:
                 tree = self.staging
-                counts = {"written": len(files_under(self.staging)), "unchanged": 0, "deleted": 0}
+                counts = {"written": len(staged), "unchanged": 0, "deleted": 0}
                 self.outputs = tree_stats(self.staging)
                 if os.path.isdir(self.final):  # to be deleted after the swap: it must be deletable
                     files, folders = scan(self.final)
@@ -491,6 +530,9 @@ class OutputState:
             fault_point("commit:swap", tree)
             before = _identity(self.final) if self._memory is not None and tree == self.spare else None
             swap(tree, self.final)
+        except OutputFault:
+            self._discard()
+            raise
         except OSError as error:
             self._discard()
             if self.trusted:  # not as the witness said (a file removed by hand): again, checking every file
@@ -527,12 +569,11 @@ class OutputState:
                 pass
         return self.staging
 
-    def _assemble(self, tree: str) -> dict[str, int]:
-        """Make ``tree`` hold exactly the new site: hard links to the staged and the kept files.
+    def _assemble(self, tree: str, staged: set[str]) -> dict[str, int]:
+        """Make ``tree`` hold exactly the new site: hard links to the ``staged`` and the kept files.
 
         Only what ``tree`` does not already hold as it should is changed: a file of the new site is
         linked again when ``tree``'s entry is not the very file (same inode) it is to be."""
-        staged = files_under(self.staging)
         written: set[str] = set()  # files of the new site whose bytes this build wrote
         for rel in staged:
             if not same_file_content(os.path.join(self.staging, rel), os.path.join(self.final, rel)):

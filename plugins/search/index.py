@@ -315,8 +315,10 @@ class Indexing:
             record[shard.key] = {"digest": shard.digest, "quick": shard.quick, "files": files, "entry": language_entry, "fold": folded}
         if not record or top is None:
             return
-        _write_entries(self.bundle, record, counts, top, self.documents.folding.table)
+        written = _write_entries(self.bundle, record, counts, top, self.documents.folding.table)
         if ledger is not None:
+            for rel in [*(file for shard in todo for file in record[shard.key]["files"]), *written]:
+                ledger.produced(f"{BUNDLE_DIR}/{rel}")
             ledger.remember(STAGE, {"shards": record, "_top": top})
         again = sorted({shard.lang.code for shard in todo}, key=[index.code for index in self.documents.indexes].index)
         total = sum(counts.values())
@@ -329,8 +331,9 @@ class Indexing:
         )
 
 
-def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict, table: dict[str, str]) -> None:
-    """Each shard folder's ``pagefind-entry.json`` (its languages), ``shards.json`` and ``fold.json`` for the search page.
+def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict, table: dict[str, str]) -> list[str]:
+    """Each shard folder's ``pagefind-entry.json`` (its languages), ``shards.json`` and ``fold.json`` for
+    the search page; the files written, relative to ``bundle``.
 
     ``fold.json``: the Traditional characters the Chinese index's records hold, each followed by
     the Simplified one it folds to (a query is folded with them; a character no record holds
@@ -350,6 +353,7 @@ def _write_entries(bundle: str, record: dict, counts: dict[str, int], top: dict,
         json.dump(dict(sorted(counts.items())), handle, separators=(",", ":"))
     with open(os.path.join(bundle, FOLD_FILE), "w", encoding="utf-8") as handle:
         json.dump("".join(character + table[character] for character in sorted(folded) if character in table), handle, ensure_ascii=False)
+    return [f"{folder}pagefind-entry.json" for folder in by_dir] + [SHARDS_FILE, FOLD_FILE]
 
 
 def index_language(renderer, lang: str) -> None:

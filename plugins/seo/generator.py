@@ -88,11 +88,13 @@ class SeoGenerator(PageBuilder):
         return pages
 
     # -- written once every page is planned ------------------------------------------
-    def generate_output(self, writer) -> None:
+    def generate_output(self, writer) -> list[str]:
         if self.site.log.errors:
-            return  # the build fails and its output is thrown away
-        for path, data in sitemaps.files(self.site, self.context.get("build_memory")).items():
+            return []  # the build fails and its output is thrown away
+        files = sitemaps.files(self.site, self.context.get("build_memory"))
+        for path, data in files.items():
             target = os.path.join(self.output_path, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as handle:
                 handle.write(data)
+        return list(files)
