@@ -45,3 +45,28 @@ def test_every_extracted_string_has_a_translation(catalog, tmp_path):
 def test_a_plural_message_with_an_empty_form_counts_as_untranslated():
     assert untranslated(("",)) and untranslated(("one", "")) and untranslated("") and untranslated(())
     assert not untranslated("譯文") and not untranslated(("%(num)s 張相片",))
+
+
+def test_a_footnotes_way_back_to_the_text_is_titled_in_the_pages_language(tmp_path):
+    """Markdown writes an English title on each footnote's link back (one parse serves every
+    language): every page and feed shows it in its own language and script."""
+    import re
+
+    from tests.conftest import BUILD_EPOCH
+    from tests.helpers import FIXTURE_SETTINGS, build, environ, fixture_content
+
+    content = fixture_content(tmp_path / "content")
+    with (content / "pages" / "about.tc.md").open("a", encoding="utf-8") as handle:
+        handle.write("\n見註腳[^1]。\n\n[^1]: 註腳的內文。\n")
+    with (content / "pages" / "about.en.md").open("a", encoding="utf-8") as handle:
+        handle.write("\nSee the note[^1].\n\n[^1]: The note.\n")
+    result = build(content, tmp_path / "output", *FIXTURE_SETTINGS, env=environ(SOURCE_DATE_EPOCH=str(BUILD_EPOCH)))
+    assert result.returncode == 0, result.text
+
+    def titles(lang: str) -> list[str]:
+        html = (tmp_path / "output" / lang / "about" / "index.html").read_text(encoding="utf-8")
+        return re.findall(r'class="footnote-backref"[^>]*title="([^"]*)"', html)
+
+    assert titles("en") == ["Jump back to footnote 1 in the text"]
+    assert titles("tc") == ["返回正文的註腳 1"]
+    assert titles("sc") == ["返回正文的注脚 1"]
