@@ -70,3 +70,32 @@ def test_a_footnotes_way_back_to_the_text_is_titled_in_the_pages_language(tmp_pa
     assert titles("en") == ["Jump back to footnote 1 in the text"]
     assert titles("tc") == ["返回正文的註腳 1"]
     assert titles("sc") == ["返回正文的注脚 1"]
+
+
+def test_a_simplified_message_follows_its_traditional_text_unless_a_translator_tuned_it(tmp_path, capsys):
+    """plugins/sc/catalog.py (make translations): a converted message is converted again when its
+    Traditional text changes; one changed by hand is kept, with a line asking for a review."""
+    from sc import catalog
+
+    def po(path, messages):
+        body = "".join(f'msgid "{key}"\nmsgstr "{value}"\n\n' for key, value in messages.items())
+        path.write_text('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=utf-8\\n"\n\n' + body, encoding="utf-8")
+
+    def sc_strings():
+        with sc_path.open("rb") as handle:
+            return {message.id: message.string for message in read_po(handle) if message.id}
+
+    tc_path, sc_path = tmp_path / "tc.po", tmp_path / "sc.po"
+    po(tc_path, {"Home": "首頁", "Search": "搜尋"})
+    catalog.main(str(tc_path), str(sc_path))
+    assert sc_strings() == {"Home": "首页", "Search": "搜索"}
+    text = sc_path.read_text(encoding="utf-8").replace('msgstr "搜索"', 'msgstr "查找"')  # a translator's choice
+    sc_path.write_text(text, encoding="utf-8")
+    po(tc_path, {"Home": "主頁", "Search": "檢索"})  # both Traditional texts change
+    capsys.readouterr()
+    catalog.main(str(tc_path), str(sc_path))
+    assert sc_strings() == {"Home": "主页", "Search": "查找"}
+    out = capsys.readouterr().out
+    assert "1 message(s) converted" in out and "warning: the message 'Search' was changed by hand" in out
+    catalog.main(str(tc_path), str(sc_path))  # nothing changed: nothing converted, the tuned one kept
+    assert sc_strings() == {"Home": "主页", "Search": "查找"} and "0 message(s) converted" in capsys.readouterr().out
