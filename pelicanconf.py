@@ -29,7 +29,8 @@ LANGUAGES = {
     # only_label: marks an item listed in another language's pages that exists only in this one; a
     # catalog message, shown in the language of the page that lists it ("(Chinese only)", "（只有英文版）").
     # external_label: read after a link to another site (visually hidden), in the language of the text
-    # it follows, so written here in each language (a derived language's comes from converting its source).
+    # it follows, so written here in each language (a derived language's comes from converting its source);
+    # footnote_back: the title of a footnote's link back to the text, likewise.
     "en": {
         "locale": "en_HK",
         "html_lang": "en",
@@ -39,6 +40,7 @@ LANGUAGES = {
         "sitename": "Smart Government Innovation Lab",
         "only_label": _("(English only)"),
         "external_label": "(external link)",
+        "footnote_back": "Jump back to footnote %(number)s in the text",
     },
     "tc": {
         "locale": "zh_Hant_HK",
@@ -49,6 +51,7 @@ LANGUAGES = {
         "sitename": "智慧政府創新實驗室",
         "only_label": _("(Chinese only)"),
         "external_label": "（外部網站）",
+        "footnote_back": "返回正文的註腳 %(number)s",
     },
     # Simplified Chinese is converted from Traditional (plugins/sc); an editor's <name>.sc.md overrides it.
     "sc": {
@@ -60,6 +63,7 @@ LANGUAGES = {
         "sitename": "智慧政府创新实验室",
         "only_label": _("(Chinese only)"),
         "external_label": "（外部网站）",
+        "footnote_back": "返回正文的注脚 %(number)s",
         "derived_from": "tc",
     },
 }

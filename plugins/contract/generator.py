@@ -360,7 +360,8 @@ class SourceGenerator(PageBuilder):
                 if again is not _READ_AFRESH:
                     memory.reused(rel)
                     return again
-        html = localize(html, self.site.language[lang].external_label)  # the parse is the same in every language
+        language = self.site.language[lang]
+        html = localize(html, language.external_label, language.footnote_back)  # the parse is the same in every language
         problems = len(self.log.problems)
         fields = self.schema.check(header, shown, self.log)
         if fields is None:

@@ -18,6 +18,7 @@ from __future__ import annotations
 import dataclasses
 import re
 import xml.etree.ElementTree as etree
+from html import escape
 from html.parser import HTMLParser
 
 from markdown import Extension
@@ -183,12 +184,20 @@ class ExternalLinks(Extension):
         md.postprocessors.register(_MarkRawExternal(md), "sl_external_raw_links", 25)
 
 
-def localize(html: str, label: str) -> str:
-    """``html`` with each external-link mark holding ``label``, the item's language's words.
+# Markdown's footnotes give each link back to the text an English title (its ``BACKLINK_TITLE``).
+FOOTNOTE_BACK_RE = re.compile(r'(<a class="footnote-backref" href="#fnref[^"]*" title=")Jump back to footnote (\d+) in the text(")')
+
+
+def localize(html: str, label: str, footnote_back: str = "") -> str:
+    """``html`` with the words a parse leaves to the item's language (the parse is the same in every
+    language) in that language: each external-link mark holding ``label``, and each footnote's
+    link back titled ``footnote_back`` (with ``%(number)s``; when given).
 
     A label in Chinese (starting with a full-width bracket) follows the link text directly;
     another gets a space before it.
     """
+    if footnote_back and "footnote-backref" in html:
+        html = FOOTNOTE_BACK_RE.sub(lambda found: found[1] + escape(footnote_back % {"number": found[2]}, quote=True) + found[3], html)
     if MARK_HTML not in html:
         return html
     text = label if not label or label[0] > "\u2e7f" else f" {label}"

@@ -30,6 +30,7 @@ class Language:
     only_label: str  # "(English only)": an item listed elsewhere that exists only in this language
     derived_from: str | None = None  # "tc" for "sc": built by conversion where no source is written
     external_label: str = ""  # "(external link)": read after a link to another site, visually hidden
+    footnote_back: str = ""  # "Jump back to footnote %(number)s in the text": a footnote's link back, its title
 
 
 def languages_from_settings(settings) -> list[Language]:

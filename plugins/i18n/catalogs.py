@@ -17,7 +17,6 @@ from babel.dates import format_date
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.support import NullTranslations, Translations
-from markupsafe import Markup, escape
 
 
 def compile_po(path: str, locale: str) -> Translations:
@@ -37,18 +36,6 @@ def _format_date(value, form: str, locale: str) -> str:
 
 # The marker a title gets when the item shows photos; info.gov.hk releases with photos already end with it.
 WITH_PHOTOS = "(with photos)"
-
-
-def N_(message: str) -> str:
-    """A message id for ``make translations`` (pybabel's ``-k N_``), translated where it is used."""
-    return message
-
-
-# Markdown's footnotes give each link back to the text this title (``BACKLINK_TITLE``, its default),
-# in English whatever the source's language: a body is parsed once, so the title is put in the
-# page's language when the page is rendered (:meth:`Catalogs.body`).
-FOOTNOTE_BACK = N_("Jump back to footnote %(number)s in the text")
-FOOTNOTE_BACK_RE = re.compile(r'(<a class="footnote-backref" href="#fnref[^"]*" title=")Jump back to footnote (\d+) in the text(")')
 
 
 def _folded(text: str) -> str:
@@ -94,14 +81,6 @@ class Catalogs:
             return text % variables if variables else text
 
         return tr
-
-    def body(self, lang: str, html: str) -> Markup:
-        """An item's body HTML with the words Markdown wrote into it (a footnote's way back to the
-        text) in ``lang``; the body as it is when it has none."""
-        if "footnote-backref" not in html:
-            return Markup(html)
-        title = self.gettext(lang, FOOTNOTE_BACK)
-        return Markup(FOOTNOTE_BACK_RE.sub(lambda found: f"{found[1]}{escape(title % {'number': found[2]})}{found[3]}", str(html)))
 
     # -- dates ---------------------------------------------------------------
     def date(self, lang: str, value, form: str = "long") -> str:

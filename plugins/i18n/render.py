@@ -67,17 +67,13 @@ class SiteRenderer(BuildStage):
         def datetime(ctx, value):
             return catalogs.datetime(ctx["LANG"].code, value)
 
-        @pass_context
-        def body(ctx, html):
-            return catalogs.body(ctx["LANG"].code, html)
-
         siteurl = self.settings["SITEURL"].rstrip("/")
 
         def url(path: str) -> str:
             return f"{siteurl}/{path}"
 
         self.env.install_gettext_callables(gettext, ngettext, newstyle=True)
-        self.env.filters.update(date=date, datetime=datetime, body=body, isodate=lambda value: value.isoformat())
+        self.env.filters.update(date=date, datetime=datetime, isodate=lambda value: value.isoformat())
         # {% if item.title is carrying_photo_marker %}: the title already ends "(with photos)" or "（附圖）"
         self.env.tests["carrying_photo_marker"] = catalogs.carries_photo_marker
         self.env.globals.update(
