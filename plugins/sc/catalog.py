@@ -60,6 +60,8 @@ def main(tc_path: str, sc_path: str, config: str = "hk2sp") -> int:
         for message in sc:
             if message.id:
                 message.string = ""
+    sc.locale = "zh_Hans_HK"  # its header says so (one started as a copy of the Traditional catalog said zh_Hant_HK)
+    sc.language_team = "zh_Hans_HK <LL@li.org>"
     filled, review = 0, []
     for message in tc:
         if not message.id or untranslated(message.string):
