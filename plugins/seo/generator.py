@@ -91,7 +91,7 @@ class SeoGenerator(PageBuilder):
     def generate_output(self, writer) -> None:
         if self.site.log.errors:
             return  # the build fails and its output is thrown away
-        for path, data in sitemaps.files(self.site, self.context.get("build_memory")).items():
+        for path, data in sitemaps.files(self.site, self.build_cache.memory).items():
             target = os.path.join(self.output_path, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
             with open(target, "wb") as handle:
