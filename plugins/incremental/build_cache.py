@@ -10,7 +10,8 @@ there with :meth:`BuildCache.of` (``BuildStage.build_cache`` on a generator), an
 * the one memo of file digests (:attr:`BuildCache.digests`: sources and photos);
 * forked workers (:attr:`BuildCache.workers`, :meth:`BuildCache.map`, :meth:`BuildCache.each`);
 * the compiled templates of a Jinja environment (:meth:`BuildCache.templates`);
-* a folder of its own under ``CACHE_PATH`` (:meth:`BuildCache.folder`: the photos' variants);
+* a folder of its own under ``CACHE_PATH`` (:meth:`BuildCache.folder`: the photos' variants,
+  search's kept documents);
 * the dev server's memory of its last build (:attr:`BuildCache.memory`).
 
 Each cache is saved when the stage that fills it says so (:meth:`BuildCache.save`): the parses
@@ -39,13 +40,16 @@ class BuildCache:
     """What one build keeps for the next and shares between its stages (see the module's docstring).
 
     ``settings``: the build's (``CACHE_PATH``, ``CACHE_CONTENT``, ``BUILD_WORKERS``,
-    ``BUILD_PARALLEL_FROM``); ``memory``: the dev server's ``BuildMemory``, else None.
+    ``BUILD_PARALLEL_FROM``); ``memory``: the dev server's ``BuildMemory``, else None;
+    ``records_output``: whether the build keeps a record of its output for the next one to build
+    on (``INCREMENTAL_OUTPUT``, in a build that writes the site).
     """
 
-    def __init__(self, settings, memory=None):
+    def __init__(self, settings, memory=None, records_output: bool = False):
         self.root: str | None = settings.get("CACHE_PATH") or None
         self.on_disk = bool(settings.get("CACHE_CONTENT")) and self.root is not None  # keyed caches and templates in files
         self.memory = memory
+        self.records_output = records_output
         wanted = settings.get("BUILD_WORKERS") or 0
         self.workers: int = max(1, wanted if wanted > 0 else cores())
         self.parallel_from: int = settings.get("BUILD_PARALLEL_FROM", 100)
@@ -56,7 +60,7 @@ class BuildCache:
     def of(cls, context) -> BuildCache:
         """The build's cache, from Pelican's ``context``.  The build driver always puts one there; a
         stage run without the driver (a unit test's hand-made context) gets one made from the
-        context's settings, with no memory, kept in the context for
+        context's settings, with no memory and no record of the output, kept in the context for
         the other stages.  This is the only place one is made outside the driver."""
         cache = context.get(CONTEXT_KEY)
         if cache is None:
@@ -160,9 +164,13 @@ class BuildCache:
         env.bytecode_cache = FileSystemBytecodeCache(folder, "%s.jinja")
 
     # -- folders of a stage's own files -------------------------------------------------------
-    def folder(self, name: str) -> str | None:
+    def folder(self, name: str, for_rebuilds: bool = False) -> str | None:
         """``<CACHE_PATH>/<name>``, a folder for a stage's own files (the photos' encoded variants:
-        ``images``), which the stage makes and keeps; None without a ``CACHE_PATH``."""
-        if self.root is None:
+        ``images``), which the stage makes and keeps; None without a ``CACHE_PATH``.
+
+        ``for_rebuilds``: the files serve only a build that starts from this one's output (search's
+        kept documents): None also when this build keeps no record of its output (``make check``,
+        ``INCREMENTAL_OUTPUT`` off)."""
+        if self.root is None or (for_rebuilds and not self.records_output):
             return None
         return os.path.join(self.root, name)

@@ -398,7 +398,7 @@ class SiteBuild(Pelican):
             memory.begin(state.code, sources)
         # The build's caches, forked workers and the dev server's memory, which every stage asks for
         # (incremental.build_cache: keyed caches, file digests, compiled templates, cache folders).
-        context[CONTEXT_KEY] = BuildCache(self.settings, memory)
+        context[CONTEXT_KEY] = BuildCache(self.settings, memory, records_output=state is not None and state.cache is not None)
         context["generated_content"] = {}
         context["static_links"] = set()
         context["static_content"] = {}

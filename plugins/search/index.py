@@ -58,7 +58,7 @@ from .text import Folding
 
 logger = logging.getLogger(__name__)
 
-STAGE = "search"  # its name in the output ledger (outputs.ledger): its record, its cache folder
+STAGE = "search"  # its name in the output ledger (outputs.ledger): its record
 BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
 SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {index: number of shards}
 FOLD_FILE = "fold.json"  # /pagefind/fold.json: the Traditional characters the Chinese index folds, and their Simplified ones
@@ -104,7 +104,7 @@ class Indexing:
         self.previous = (ledger.recall(STAGE) if ledger is not None else None) or {}
         self.record: dict[str, dict] = {}  # "<index>#<number>" -> what the next build needs to know
         self.counts: dict[str, int] = {}
-        self.kept_root = kept_documents_root(ledger)
+        self.kept_root = kept_documents_root(build_cache)
         self.keys: set[str] = set()
         self.todo: list[_Shard] = []  # shards indexed by this build, in order
         self._planned: set[str] = set()  # indexes whose shards are decided

@@ -65,7 +65,7 @@ class LaterIndex:
     def __init__(self, site, settings, folder, build_cache):
         self.site, self.settings = site, settings
         self.folder = folder  # outputs.ledger.LaterFolder: output/pagefind, to replace
-        self.build_cache = build_cache  # the build's (incremental.BuildCache): its workers
+        self.build_cache = build_cache  # the build's (incremental.BuildCache): workers, the kept documents' folder
         self.errors_before = len(site.log.errors)
         self.report = print  # how the outcome's line is printed (flushed)
         self._cancel = threading.Event()
