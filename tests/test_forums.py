@@ -223,16 +223,16 @@ def _count_made(monkeypatch):
 
 def test_a_calendar_is_made_again_only_when_what_it_is_made_of_changed(tmp_path, monkeypatch):
     import events.calendar as calendar_module
-    from incremental.cache import save_build_caches
+    from incremental import BuildCache
 
     site, lang, event = _calendar_site(tmp_path)
     forum = event("forums/forum-a", "Forum A", venue="Science Park")
     made = _count_made(monkeypatch)
 
     def build():
-        context = dict(site.settings)  # one build's context
-        data = calendar_module.Calendars(context)(site, [forum], lang)
-        save_build_caches(context)
+        build_cache = BuildCache(site.settings)  # one build's
+        data = calendar_module.Calendars(build_cache)(site, [forum], lang)
+        build_cache.save()
         return data
 
     first = build()
@@ -268,17 +268,17 @@ def test_a_calendar_key_is_exactly_what_the_file_shows(tmp_path):
 def test_owners_of_the_calendar_cache_keep_each_others_entries_and_unused_ones_are_dropped(tmp_path, monkeypatch):
     """Forums and a second content type share .cache/calendars.pickle: neither evicts the other's calendars."""
     import events.calendar as calendar_module
-    from incremental.cache import save_build_caches
+    from incremental import BuildCache
 
     site, lang, event = _calendar_site(tmp_path)
     forum, workshop = event("forums/forum-a", "Forum A"), event("workshops/w-1", "Workshop 1")
     made = _count_made(monkeypatch)
 
     def build(*items):
-        context = dict(site.settings)
+        build_cache = BuildCache(site.settings)
         for item in items:  # each owner makes its own Calendars, as each content type does
-            calendar_module.Calendars(context)(site, [item], lang)
-        save_build_caches(context)
+            calendar_module.Calendars(build_cache)(site, [item], lang)
+        build_cache.save()
 
     build(forum, workshop)
     build(forum, workshop)

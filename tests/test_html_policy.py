@@ -348,12 +348,12 @@ def test_a_conversion_that_does_not_end_is_stopped(reader, monkeypatch):
 
 def test_the_parse_cache_is_keyed_on_the_html_policy_too(tmp_path, monkeypatch):
     import contract.reader as reader_module
-    from contract.generator import cache_for
+    from contract.generator import parse_cache
 
     assert htmlpolicy.__file__ in reader_module.CODE_FILES
     policy = tmp_path / "htmlpolicy.py"  # stands for the module: its text changes, the key changes
     policy.write_text("ALLOWED = 1\n")
     monkeypatch.setattr(reader_module, "CODE_FILES", (reader_module.__file__, str(policy)))
-    before = cache_for({"MARKDOWN": MARKDOWN}).fingerprint
+    before = parse_cache({"MARKDOWN": MARKDOWN}).fingerprint
     policy.write_text("ALLOWED = 2\n")
-    assert cache_for({"MARKDOWN": MARKDOWN}).fingerprint != before
+    assert parse_cache({"MARKDOWN": MARKDOWN}).fingerprint != before

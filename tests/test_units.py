@@ -213,28 +213,28 @@ def test_sources_and_photos_share_the_build_s_one_memo_of_file_digests(tmp_path)
     import os
 
     from images import PhotoCache
-    from incremental.cache import save_build_caches
-    from incremental.digests import RECENT_NS, file_digests, file_identity
+    from incremental import BuildCache
+    from incremental.digests import RECENT_NS, file_identity
 
     source, photo = tmp_path / "a.md", tmp_path / "p.jpg"
     for path in (source, photo):
         path.write_bytes(path.name.encode())
         old = os.stat(path).st_mtime_ns - 2 * RECENT_NS
         os.utime(path, ns=(old, old))
-    context = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True}
-    memo = file_digests(context)
-    assert file_digests(context) is memo  # one a build
+    build = BuildCache({"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True})
+    memo = build.digests
+    assert build.digests is memo  # one a build
     key, _data = memo.digest(str(source))
     photos = PhotoCache(tmp_path / "cache" / "images", digests=memo)
     photos.remember_digest(str(photo), "ab" * 32, file_identity(str(photo)))
     photos.save_records()
-    save_build_caches(context)  # the planner saves it, once
+    build.save()  # the planner saves it, once
     assert sorted(os.listdir(tmp_path / "cache")) == ["digests.pickle", "images"]
     assert sorted(os.listdir(tmp_path / "cache" / "images")) == ["records.json"]  # no memo of its own
 
-    later = {"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True}
-    assert file_digests(later).digest(str(source)) == (key, None)
-    assert PhotoCache(tmp_path / "cache" / "images", digests=file_digests(later)).known_digest(str(photo)) == "ab" * 32
+    later = BuildCache({"CACHE_PATH": str(tmp_path / "cache"), "CACHE_CONTENT": True})
+    assert later.digests.digest(str(source)) == (key, None)
+    assert PhotoCache(tmp_path / "cache" / "images", digests=later.digests).known_digest(str(photo)) == "ab" * 32
 
 
 def test_a_body_gives_what_pelican_gives_with_and_without_links(tmp_path):
@@ -318,11 +318,11 @@ def test_a_cache_is_written_again_only_when_what_it_holds_changed(tmp_path):
 def _template_env(folder, settings, **filters):
     from jinja2 import Environment, FileSystemLoader
 
-    from incremental.cache import keep_compiled_templates
+    from incremental import BuildCache
 
     env = Environment(loader=FileSystemLoader(str(folder)), autoescape=True)
     env.filters.update(filters)
-    keep_compiled_templates(env, settings, "pages")
+    BuildCache(settings).templates(env, "pages")
     compiled = []
     original = env.compile
 
@@ -413,7 +413,8 @@ def _dies_on_three(item):
 
 
 def test_a_worker_that_dies_gives_its_jobs_an_error_and_the_others_their_results():
-    from incremental.workers import WorkerDied, each_forked, map_forked
+    from incremental import BuildCache
+    from incremental.workers import WorkerDied, each_forked
 
     results = dict(each_forked(_dies_on_three, list(range(6)), 2))
     assert sorted(results) == list(range(6))  # every job answered, none lost
@@ -422,7 +423,7 @@ def test_a_worker_that_dies_gives_its_jobs_an_error_and_the_others_their_results
     assert all(value == index * 10 for index, value in done.items())
     assert len(done) >= 2  # jobs that ended before the pool broke keep their results
     with pytest.raises(WorkerDied):  # rendering has no job-by-job report: the batch fails, it does not hang
-        map_forked(_dies_on_three, list(range(6)), {"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}, step=1)
+        BuildCache({"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}).map(_dies_on_three, list(range(6)), step=1)
 
 
 def test_the_pool_gives_results_as_jobs_end_and_in_one_process_without_forking():
@@ -437,11 +438,11 @@ def test_the_pool_gives_results_as_jobs_end_and_in_one_process_without_forking()
 def test_forked_workers_collect_their_own_garbage_but_not_the_inherited_heap():
     import gc
 
-    from incremental.workers import map_forked
+    from incremental import BuildCache
 
     gc.disable()
     try:
-        enabled = map_forked(_collector_on, list(range(8)), {"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}, step=2)
+        enabled = BuildCache({"BUILD_WORKERS": 2, "BUILD_PARALLEL_FROM": 2}).map(_collector_on, list(range(8)), step=2)
     finally:
         gc.enable()
     assert enabled == [True] * 8  # each worker turned it on

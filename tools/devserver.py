@@ -105,23 +105,17 @@ class Builder:
         if cache:
             self.overrides["CACHE_PATH"] = cache
         self.output = output
-        from incremental.cache import MemoryBytecodeCache
-
-        self.bytecode = MemoryBytecodeCache()
         self.builds = 0
         self.errors: list[str] = []  # what the last build printed about why it failed
         self.later = None  # the search index of the last build, made after its pages (search.later)
         from incremental.memory import BuildMemory
 
-        self.memory = BuildMemory()  # what a rebuild reuses of the last one (items, conversions, fingerprints)
+        self.memory = BuildMemory()  # what a rebuild reuses of the last one (items, conversions, fingerprints, compiled templates)
 
     def _instance(self):
         from pelican.settings import read_settings
 
         settings = read_settings(self.settings_file, override=dict(self.overrides))
-        jinja = dict(settings.get("JINJA_ENVIRONMENT", {}))
-        jinja.setdefault("bytecode_cache", self.bytecode)
-        settings["JINJA_ENVIRONMENT"] = jinja
         cls = settings["PELICAN_CLASS"]
         if isinstance(cls, str):
             module, name = cls.rsplit(".", 1)

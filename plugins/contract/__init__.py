@@ -3,17 +3,19 @@
 Content types build on :class:`generator.SourceGenerator`; this plugin adds
 the checks that span all of them, once everything is read: a Markdown file no
 content type claims, ``{filename}`` links to sources that are not published,
-and translations whose file names differ by a typo.  Then it saves the source
-cache.
+and translations whose file names differ by a typo.  Then it saves the cache of
+parses (``parse_cache``).
 """
 
 import os
 
 from pelican import signals
 
+from incremental import BuildCache
+
 from .fields import Addresses, Choice, CommaList, DateTime, Field, Name, Schema, Text, Url, WholeNumber  # noqa: F401
 from .files import edit_distance
-from .generator import BuildStage, PageBuilder, SourceGenerator, cache_for, files_for, reference_line, shown_path  # noqa: F401
+from .generator import PARSES, BuildStage, PageBuilder, SourceGenerator, files_for, parse_cache, reference_line, shown_path  # noqa: F401
 from .model import Group, Item, Language, OutputPage, PageKind, Section, Site, latest_revision  # noqa: F401
 from .references import site_address_problem
 
@@ -110,7 +112,8 @@ def _finish_reading(generators):
     _unclaimed(generators, site)
     _unpublished_links(context, site)
     _near_twins(site)
-    cache_for(context).save()
+    parse_cache(context)  # made when no source was read, so that its file keeps no stale entry
+    BuildCache.of(context).save(PARSES)  # every source is read
 
 
 def register():

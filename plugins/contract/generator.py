@@ -22,8 +22,8 @@ from collections.abc import Iterable
 from pelican.contents import Content
 from pelican.generators import Generator, StaticGenerator
 
-from incremental.cache import KeyedCache, keyed_cache, read_bytes
-from incremental.digests import file_digests
+from incremental import BuildCache
+from incremental.cache import KeyedCache, read_bytes
 from .files import MAX_SOURCE_BYTES, ContentFiles
 from .model import Item, OutputPage, PageKind, Site
 from .problems import SourceError, _normal_below, shown_path  # noqa: F401 (shown_path: contract's API)
@@ -32,7 +32,6 @@ from . import reader as reader_module
 from . import references as references_module
 from .htmlpolicy import localize
 from .reader import SourceReader
-from incremental.workers import map_forked, workers
 from images.location import CHECKED_SUFFIXES, JPEG_SUFFIXES, has_location, without_location
 
 NAME_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -92,19 +91,19 @@ def references_for(context) -> References:
     return context["_references"]
 
 
-def cache_for(context) -> KeyedCache:
-    if "_source_cache" not in context:
-        path = None
-        if context.get("CACHE_CONTENT"):
-            path = os.path.join(context["CACHE_PATH"], "sources.pickle")
-        # The parse depends on the Markdown settings and on the reader's own code.
-        digest = hashlib.sha256()
-        for code_file in (*reader_module.CODE_FILES, references_module.__file__):  # a body's addresses are kept with its parse
-            with open(code_file, "rb") as handle:
-                digest.update(handle.read())
-        code = digest.hexdigest()
-        context["_source_cache"] = keyed_cache(context, path, f"{code}:{sorted(context['MARKDOWN'].items())!r}")
-    return context["_source_cache"]
+PARSES = "sources"  # the build's cache of parses: <CACHE_PATH>/sources.pickle
+
+
+def parse_cache(context) -> KeyedCache:
+    """The build's cache of parses (``BuildCache.keyed``), keyed on a source's bytes: its HTML, header
+    and body line, and the body's addresses.  A parse depends besides on the Markdown settings and
+    on the reader's own code, which its fingerprint names (read again at each call: a stage asks
+    once)."""
+    digest = hashlib.sha256()
+    for code_file in (*reader_module.CODE_FILES, references_module.__file__):  # a body's addresses are kept with its parse
+        with open(code_file, "rb") as handle:
+            digest.update(handle.read())
+    return BuildCache.of(context).keyed(PARSES, f"{digest.hexdigest()}:{sorted(context['MARKDOWN'].items())!r}")
 
 
 @functools.lru_cache(maxsize=8)
@@ -127,6 +126,11 @@ class BuildStage(Generator):
         ledger (a file written and not declared fails the commit: ``outputs.state.undeclared``).
         Default: nothing written, ``()``."""
         return ()
+
+    @property
+    def build_cache(self) -> BuildCache:
+        """The build's caches, forked workers and the dev server's memory (``incremental.BuildCache``)."""
+        return BuildCache.of(self.context)
 
 
 class PageBuilder(BuildStage):
@@ -189,6 +193,14 @@ class SourceGenerator(PageBuilder):
         self.site = Site.of(self.context)
         self.log = self.site.log
         self.site.page_kinds[self.kind] = self.page_kind
+        self._parses: KeyedCache | None = None  # the build's cache of parses, once a source is read
+
+    @property
+    def parses(self) -> KeyedCache:
+        """The build's cache of parses (:func:`parse_cache`), which every content type shares."""
+        if self._parses is None:
+            self._parses = parse_cache(self.context)
+        return self._parses
 
     # -- what a content type defines ------------------------------------
     def locate(self, rel_dir: str, name: str, shown: str):
@@ -330,7 +342,7 @@ class SourceGenerator(PageBuilder):
 
     def read_source(self, rel: str) -> Item | None:
         full = os.path.join(self.path, rel)
-        memory = self.context.get("build_memory")  # the dev server's (incremental.memory), else None
+        memory = self.build_cache.memory  # the dev server's (incremental.memory), else None
         if memory is not None:
             again = self._read_unchanged(rel, full, memory)
             if again is not _READ_AFRESH:
@@ -345,9 +357,9 @@ class SourceGenerator(PageBuilder):
         if key is None:
             return None
         reader = reader_for(self.context)
-        cache = cache_for(self.context)
+        cache = self.parses
         try:
-            digest, data = file_digests(self.context).digest(full)
+            digest, data = self.build_cache.digests.digest(full)
             html, header, body_line = cache.get_keyed(digest, lambda: reader.parse(read_bytes(full) if data is None else data, shown))
         except SourceError as err:
             self.log.extend(err.problems)
@@ -412,8 +424,8 @@ class SourceGenerator(PageBuilder):
         known = memory.unchanged(rel)
         if known is None:
             return _READ_AFRESH
-        cache = cache_for(self.context)
-        if not (cache.carry(known.digest) and cache.carry(known.digest + b"/addresses") and file_digests(self.context).carry(full)):
+        cache = self.parses
+        if not (cache.carry(known.digest) and cache.carry(known.digest + b"/addresses") and self.build_cache.digests.carry(full)):
             return _READ_AFRESH
         again = self._read_again(rel, full, known.item.path, known.item, known.header, known.found)
         if again is not _READ_AFRESH:
@@ -569,11 +581,12 @@ def parse_ahead(generators, context) -> int:
 
     Not in a rebuild of the dev server that saw fewer files change than make forking worth it
     (``incremental.memory``: the content types then parse them as they read them)."""
-    memory = context.get("build_memory")
-    if memory is not None and memory.changed is not None and len(memory.changed) < context.get("BUILD_PARALLEL_FROM", 100):
+    build_cache = BuildCache.of(context)
+    memory = build_cache.memory
+    if memory is not None and memory.changed is not None and len(memory.changed) < build_cache.parallel_from:
         return 0
-    cache = cache_for(context)
-    digests = file_digests(context)
+    cache = parse_cache(context)
+    digests = build_cache.digests
     todo = []
     for generator in generators:
         if isinstance(generator, SourceGenerator):
@@ -585,7 +598,7 @@ def parse_ahead(generators, context) -> int:
                         todo.append((key, read_bytes(full) if data is None else data, shown_path(full)))
                 except OSError:
                     continue  # reported when its content type reads it
-    if workers(context) < 2 or len(todo) < context.get("BUILD_PARALLEL_FROM", 100):
+    if build_cache.workers < 2 or len(todo) < build_cache.parallel_from:
         return 0  # the content types parse them as they read them
     reader = reader_for(context)
 
@@ -595,7 +608,7 @@ def parse_ahead(generators, context) -> int:
         except SourceError:
             return None  # read again by its content type, which reports it
 
-    for (key, _data, _shown), value in zip(todo, map_forked(parse, todo, context, step=25)):
+    for (key, _data, _shown), value in zip(todo, build_cache.map(parse, todo, step=25)):
         if value is not None:
             cache.put_keyed(key, value)
     return len(todo)

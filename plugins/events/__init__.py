@@ -150,7 +150,7 @@ class EventType(SourceGenerator):
 
     # -- the pages ----------------------------------------------------------------------
     def build_pages(self, site, catalogs):
-        calendars = Calendars(self.context)  # from the build's calendar cache when unchanged
+        calendars = Calendars(self.build_cache)  # from the build's calendar cache when unchanged
         about = tuple(f for f in (self.about, "summary") if f)
         upcoming, past = self.split(site)
         upcoming_keys = {g.key for g in upcoming}

@@ -19,7 +19,6 @@ import zoneinfo
 from dataclasses import dataclass
 from importlib import metadata
 
-from incremental.cache import build_cache
 
 TZID = "Asia/Hong_Kong"
 
@@ -53,12 +52,13 @@ class Calendars:
     :func:`calendar_bytes` writes the file from those values alone, so the key (their ``repr``)
     cannot leave out a value the file carries.  The cache's fingerprint is this module's code, the
     icalendar version and the time zone's data, so a change to any of them makes every calendar
-    again.  The cache is the build's shared ``calendars`` cache (``incremental.cache.build_cache``,
+    again.  The cache is the build's shared ``calendars`` cache (``build_cache.keyed``, from the
+    build's ``incremental.BuildCache``, which a generator has as ``build_cache``;
     ``CACHE_PATH``/calendars.pickle when content is cached): any content type may make calendars
     through it, and the pipeline saves it once, after planning, with what every owner used.
     """
 
-    def __init__(self, context):
+    def __init__(self, build_cache):
         with open(__file__, "rb") as handle:
             code = hashlib.sha256(handle.read()).hexdigest()
         try:
@@ -66,7 +66,7 @@ class Calendars:
         except metadata.PackageNotFoundError:
             version = "-"
         zone = hashlib.sha256(_zone_data(TZID)).hexdigest()
-        self._cache = build_cache(context, "calendars", f"calendars:{code}:{version}:{zone}")
+        self._cache = build_cache.keyed("calendars", f"calendars:{code}:{version}:{zone}")
 
     def __call__(self, site, items, lang, name: str | None = None, about=("summary",)) -> bytes:
         made = made_of(site, items, lang, name, about)

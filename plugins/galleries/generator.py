@@ -9,8 +9,6 @@ from contract import DateTime, OutputPage, Schema, Section, SourceGenerator, Tex
 from contract.generator import NAME_RE, files_for, reference_line, shown_path
 from i18n import listing
 from images import PhotoCache, PhotoJob, VariantSpec, place_all, plan_all
-from incremental.digests import file_digests
-from incremental.workers import workers
 
 from .photos import PHOTO_EXTENSIONS, problem_with, split_photos
 
@@ -25,6 +23,7 @@ SCHEMA = Schema(
 )
 
 LIST_KEY = "galleries:list"
+PHOTO_CACHE = "images"  # <CACHE_PATH>/images/: the photos' encoded variants and their records (images.PhotoCache)
 
 
 @dataclass(frozen=True)
@@ -105,8 +104,9 @@ class GalleriesGenerator(SourceGenerator):
                 )
             wanted.append((item, good))
         self._warn_unlisted(site, listed)
-        cache = PhotoCache(os.path.join(self.settings["CACHE_PATH"], "images"), digests=file_digests(self.context))
-        result = self._planned = plan_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache, workers=workers(self.settings))
+        build_cache = self.build_cache
+        cache = PhotoCache(build_cache.folder(PHOTO_CACHE), digests=build_cache.digests)
+        result = self._planned = plan_all(jobs, VariantSpec(**self.settings.get("PHOTO_VARIANTS", {})), cache, workers=build_cache.workers)
         if jobs:
             print(f"images: encoded {result.encoded}, reused {result.reused} in {result.seconds:.1f} s")
         site.log.extend(result.problems)

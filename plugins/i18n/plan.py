@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from contract.generator import PageBuilder, SourceGenerator
 from contract.model import OutputPage, Section, latest_revision
-from incremental.cache import save_build_caches
+from incremental import BuildCache
 
 from .links import HOME_KEY, check_unique_urls, link_pages, warn_untranslated
 from . import status
@@ -58,7 +58,8 @@ class SitePlanner:
         builders = sorted((g for g in generators if isinstance(g, PageBuilder)), key=lambda g: not isinstance(g, SourceGenerator))
         for builder in builders:  # cross-references between content types, before any page
             builder.resolve(site)
-        memory = self.context.get("build_memory")  # the dev server's (incremental.memory): an unchanged item's pages are kept
+        build_cache = BuildCache.of(self.context)
+        memory = build_cache.memory  # the dev server's (incremental.memory): an unchanged item's pages are kept
         for builder in builders:
             pages = []
             if isinstance(builder, SourceGenerator):
@@ -72,7 +73,7 @@ class SitePlanner:
                 if page.item is not None:  # a content item's page is what its content type declares
                     page.kind = site.page_kinds.get(page.item.kind, page.kind)
                 site.pages.append(page)
-        save_build_caches(self.context)  # the caches the builders shared (calendars), once all have planned
+        build_cache.save()  # the caches the builders shared (calendars, file digests), once all have planned
         self.sections = self._sections(builders)
         # What a page with no revision of its own (an empty list) shows: by the clock, the site's newest
         # revision, which changes only with the content (the build's time would render it again at every
@@ -91,7 +92,6 @@ class SitePlanner:
         for page in site.pages:
             if page.template == "atom.xml" and page.lang:
                 feeds.setdefault(page.lang, []).append(page)
-        memory = self.context.get("build_memory")
         if memory is None:
             links = link_pages(site)
         else:  # the dev server: the last build's links (the same objects) while every page keeps its key, language and URL

@@ -17,9 +17,7 @@ import os
 from blinker import signal
 from jinja2 import pass_context
 
-from incremental.cache import keep_compiled_templates
 from incremental.fingerprint import Fingerprinter, Unfingerprintable
-from incremental.workers import map_forked
 from contract.generator import BuildStage
 from contract.model import OutputPage, Site
 
@@ -45,7 +43,7 @@ class SiteRenderer(BuildStage):
         self.catalogs = Catalogs(os.path.join(self.theme, "translations"), self.site.languages)
         self.site_plan = SitePlan()  # the planner's (i18n.plan), given on all_generators_finalized
         self._install_template_helpers()
-        keep_compiled_templates(self.env, self.settings, "pages")  # compiling costs more than a few pages
+        self.build_cache.templates(self.env, "pages")  # compiling costs more than a few pages
 
     def _install_template_helpers(self) -> None:
         catalogs = self.catalogs
@@ -161,7 +159,7 @@ class SiteRenderer(BuildStage):
             # took 1.6-2x the time of one process (each worker hashes the items its pages show
             # again, and touching the whole model copies it page by page), so the digests of
             # items and records are made once and shared by every page that shows them.
-            self._memory = self.context.get("build_memory")  # the dev server's (incremental.memory), else None
+            self._memory = self.build_cache.memory  # the dev server's (incremental.memory), else None
             self._fingerprinter = Fingerprinter() if self._memory is None else self._memory.fingerprinter()
             self._shared_digests: dict[str, bytes] = {}
         self._unfingerprintable: list[str] = []
@@ -201,8 +199,8 @@ class SiteRenderer(BuildStage):
 
     def _write_all(self, todo: list[OutputPage], code: str | None, what: str) -> None:
         """Render and write ``todo`` (``what`` of language ``code``, for the log)."""
-        # Pages are independent once planned: forked workers render and write them (incremental.workers).
-        map_forked(self.write, todo, self.settings)
+        # Pages are independent once planned: forked workers render and write them (BuildCache.map).
+        self.build_cache.map(self.write, todo)
         logger.info("render: %s, %s: %d written", code or "no language", what, len(todo))
 
     def write(self, page: OutputPage) -> None:

@@ -8,7 +8,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Iterable
 
-from incremental.workers import WorkerDied, each_forked, workers as build_workers
+from incremental.workers import WorkerDied, cores, each_forked
 
 from . import cache as _cache, process as _process
 from .cache import PhotoCache
@@ -118,7 +118,7 @@ def plan_all(
         progress = ProgressPrinter()
     elif progress is False:
         progress = None
-    workers = workers or build_workers({})
+    workers = workers or cores()
     result = BatchResult()
     outcomes: dict[PhotoJob, tuple] = {}
 

@@ -1,4 +1,4 @@
-"""A cache of derived values (parsed sources, conversions), keyed on the bytes they come from.
+"""A cache of derived values (parsed sources, conversions, calendars), keyed on the bytes they come from.
 
 Keying on content (not on modification times) means a cache can never
 serve a stale value, and a file touched without change costs only a hash.
@@ -7,7 +7,10 @@ fingerprint names everything else the values depend on (settings, code):
 a cache saved under another fingerprint is ignored.
 
 The hash of a file's bytes (the key of what is made from it) is remembered by the file's
-identity in one memo for the whole build: ``incremental.digests``.
+identity in one memo for the whole build: ``incremental.digests``.  The build's caches are given
+out, by name, and saved by ``incremental.build_cache.BuildCache``; this module is what each is, the
+compiled templates' signature, and how every cache file is written (:func:`replace_whole`, with
+the fault points of tests/test_crash_safety.py).
 """
 
 from __future__ import annotations
@@ -192,49 +195,10 @@ class KeyedCache(PickledCache):
         return bool(self.path) and not (self.misses == 0 and self._new.keys() == self._old.keys())
 
 
-BUILD_CACHES = "_build_caches"  # in the build's context: name -> the KeyedCache its owners share
-
-
-def build_cache(context, name: str, fingerprint: str) -> KeyedCache:
-    """The build's one cache ``name`` (``<CACHE_PATH>/<name>.pickle`` when content is cached), shared
-    by every owner that asks for it in this build (the forums' calendars and any other type's).
-
-    Owners only read and fill it; the pipeline saves it once every owner has planned
-    (:func:`save_build_caches`), with exactly the entries some owner used in this build: one owner
-    never evicts another's, and entries no build uses any more are dropped.  ``fingerprint`` names
-    what every value depends on besides its key (the code that makes it); owners of one cache must
-    give the same.
-    """
-    caches = context.setdefault(BUILD_CACHES, {})
-    cache = caches.get(name)
-    if cache is None:
-        path = os.path.join(context["CACHE_PATH"], f"{name}.pickle") if context.get("CACHE_CONTENT") else None
-        cache = caches[name] = keyed_cache(context, path, fingerprint)
-    elif cache.fingerprint != f"{CACHE_VERSION}:{fingerprint}":
-        raise ValueError(f"the cache {name!r} is asked for with two fingerprints: its owners must make its values with the same code")
-    return cache
-
-
-def keyed_cache(context, path: str | None, fingerprint: str, kind=KeyedCache):
-    """The build's :class:`KeyedCache` (or other ``kind`` of cache: ``incremental.digests.FileDigests``)
-    saved at ``path``: in the dev server, continued from its last build's in memory and written after
-    the reload (``incremental.memory``); else read from the file."""
-    memory = context.get("build_memory") if context is not None else None
-    if memory is None:
-        return kind(path, fingerprint)
-    return memory.keyed_cache(path, fingerprint, kind)
-
-
-def save_build_caches(context) -> None:
-    """Save every cache :func:`build_cache` gave out in this build (after planning, once)."""
-    for cache in context.get(BUILD_CACHES, {}).values():
-        cache.save()
-
-
 TEMPLATES_DIR = "templates"  # <CACHE_PATH>/templates/<use>-<environment signature>/: compiled templates
 
 
-def _environment_signature(env) -> str:
+def environment_signature(env) -> str:
     """A short name for what a template's compiled code depends on besides its source.
 
     Jinja keys a compiled template on its name and checks its source's hash and the Python
@@ -266,7 +230,8 @@ def _environment_signature(env) -> str:
 
 class MemoryBytecodeCache(jinja2.BytecodeCache):
     """Jinja's compiled templates, kept in memory between the builds of one process (the dev
-    server's; every other build keeps them on disk: :func:`keep_compiled_templates`).
+    server's, ``BuildMemory.templates``; every other build keeps them on disk:
+    ``incremental.build_cache.BuildCache.templates``).
 
     Jinja checks each against its template's source, so an edited template is compiled again.
     """
@@ -280,33 +245,3 @@ class MemoryBytecodeCache(jinja2.BytecodeCache):
 
     def dump_bytecode(self, bucket):
         self.stored[bucket.key] = bucket.bytecode_to_string()
-
-
-
-def keep_compiled_templates(env, settings, use: str) -> None:
-    """Keep ``env``'s compiled templates between builds, under ``CACHE_PATH``, when content is cached.
-
-    Compiling the theme's templates costs a build more than rendering a few pages does; a
-    rebuild loads them instead (Jinja's own ``FileSystemBytecodeCache``: a template whose source
-    changed is compiled again).  Call it once the environment's filters and tests are all in
-    place.  ``use`` names the environment (``"pages"``); its folders of other signatures (older
-    code, another Jinja) are removed.
-    """
-    if env.bytecode_cache is not None:  # one given with the environment (the dev server's, in memory) is kept
-        return
-    if not settings.get("CACHE_CONTENT") or not settings.get("CACHE_PATH"):
-        return
-    from jinja2 import FileSystemBytecodeCache
-
-    parent = os.path.join(settings["CACHE_PATH"], TEMPLATES_DIR)
-    name = f"{use}-{_environment_signature(env)}"
-    folder = os.path.join(parent, name)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        for other in os.listdir(parent):
-            if other.startswith(f"{use}-") and other != name:
-                shutil.rmtree(os.path.join(parent, other), ignore_errors=True)
-    except OSError as error:  # no cache is only a slower build
-        logger.info("compiled templates not kept: %s", error)
-        return
-    env.bytecode_cache = FileSystemBytecodeCache(folder, "%s.jinja")

@@ -6,8 +6,8 @@ not read again, as ``make`` and ``rsync`` trust.  A file modified in the last fe
 the memo was opened (``RECENT_NS``) is not remembered: it could change again within the same tick
 of the file system's clock and keep its identity, so it is read again by the next build.
 
-The build has one memo (:func:`file_digests`, ``<CACHE_PATH>/digests.pickle``), saved with the
-caches the builders share once planning ends (``incremental.cache.save_build_caches``); the dev
+The build has one memo (``BuildCache.digests``, ``<CACHE_PATH>/digests.pickle``: see
+``incremental.build_cache``), saved with the caches the builders share once planning ends; the dev
 server continues it in memory from one build to the next (``incremental.memory``).  Only the files
 a build hashed or trusted are kept.
 """
@@ -18,11 +18,10 @@ import hashlib
 import os
 import time
 
-from .cache import BUILD_CACHES, PickledCache, keyed_cache, read_bytes
+from .cache import PickledCache, read_bytes
 
 DIGESTS_VERSION = 1
 RECENT_NS = 3_000_000_000  # files modified this close to the memo's opening are hashed again next time
-BUILD_DIGESTS = "digests"  # the build's memo, among its shared caches (``BUILD_CACHES``)
 
 
 def file_identity(path: str) -> tuple | None:
@@ -80,14 +79,3 @@ class FileDigests(PickledCache):
         (taken before reading: a change while it was read gives the file another identity)."""
         if identity is not None and identity[1] < self._started_ns - RECENT_NS:
             self._new[path] = (*identity, digest)
-
-
-def file_digests(context) -> FileDigests:
-    """The build's one memo of file digests (``<CACHE_PATH>/digests.pickle`` when content is cached),
-    for every stage that hashes files; saved once planning ends, with the other shared caches."""
-    caches = context.setdefault(BUILD_CACHES, {})
-    memo = caches.get(BUILD_DIGESTS)
-    if memo is None:
-        path = os.path.join(context["CACHE_PATH"], f"{BUILD_DIGESTS}.pickle") if context.get("CACHE_CONTENT") else None
-        memo = caches[BUILD_DIGESTS] = keyed_cache(context, path, "", kind=FileDigests)
-    return memo

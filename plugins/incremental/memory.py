@@ -2,9 +2,9 @@
 
 The CLI build (``make html``) starts from nothing but its caches on disk; the dev server builds
 again and again in one process (``tools/devserver.py``) and hands each of its builds the same
-:class:`BuildMemory` (``SiteBuild.memory``; ``context["build_memory"]``, None in every other
-build).  It holds these, each used by one stage and each keyed so that a stale entry is never
-used:
+:class:`BuildMemory` (``SiteBuild.memory``; a stage reads it as the build cache's ``memory``,
+``incremental.build_cache.BuildCache``, None in every other build).  It holds these, each used by
+one stage and each keyed so that a stale entry is never used:
 
 * **read** (``contract.generator.SourceGenerator.read_source``): the item made from each
   source, reused as the very same object when the source's bytes are the same (the key the
@@ -22,10 +22,13 @@ used:
   the comparison stops at them) to the last build's, in the same surroundings, whose items
   all digest as they did, has the same fingerprint: it is taken, not computed again.  An
   item's own part (fields, body, address) is digested once for as long as the item is reused.
-* **caches on disk** (``incremental.cache.keyed_cache``: parses, conversions, calendars): continued
-  from the last build's entries instead of read again, as long as their file is the one that
-  build read or wrote (a ``make html`` beside the server writes its own: then it is read); and
-  written after the reload is announced (:meth:`BuildMemory.flush`), not before the commit.
+* **caches on disk** (``BuildCache.keyed``: parses, conversions, calendars, the memo of file
+  digests): continued from the last build's entries instead of read again, as long as their file
+  is the one that build read or wrote (a ``make html`` beside the server writes its own: then it
+  is read); and written after the reload is announced (:meth:`BuildMemory.flush`), not before the
+  commit.
+* **compiled templates** (:attr:`BuildMemory.templates`, ``BuildCache.templates``): Jinja's, in
+  memory; each is checked against its template's source when loaded.
 * **output made from plain values** (:meth:`BuildMemory.made`: the sitemaps): taken from the
   last build when its inputs are equal.
 
@@ -41,7 +44,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from .cache import KeyedCache
+from .cache import KeyedCache, MemoryBytecodeCache
 from .digests import RECENT_NS, file_identity as _file_identity
 from .fingerprint import Fingerprinter
 from contract.model import Item
@@ -185,6 +188,7 @@ class BuildMemory:
         # what the output state saw of the output this process committed last (outputs.state.Witness),
         # carried here from one build to the next; the memory never reads it
         self.output_witness = None
+        self.templates = MemoryBytecodeCache()  # the compiled templates of every build of this process
         self.clear_build()
         self.counts = {"items reused": 0, "item pages kept": 0, "fingerprints kept": 0, "fingerprints computed": 0}
 

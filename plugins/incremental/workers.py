@@ -3,10 +3,11 @@
 Once the model is built, a batch of independent jobs (sources to parse, pages to
 render, photos to encode) can be split between workers forked from the build process:
 they inherit the model, the reader and the compiled templates, so nothing needs
-pickling on the way in.  ``BUILD_WORKERS`` caps their number (0: one per core), and a
-batch smaller than ``BUILD_PARALLEL_FROM`` stays in the build process, where starting
-workers would cost more than it saves (:func:`map_forked`; photos, each costly, are
-shared from two on).
+pickling on the way in.  A stage of the build asks the build's cache for them
+(``incremental.build_cache.BuildCache``: ``workers``, ``map``, ``each``), where
+``BUILD_WORKERS`` caps their number (0: one per core) and a batch smaller than
+``BUILD_PARALLEL_FROM`` stays in the build process, where starting workers would cost
+more than it saves (photos, each costly, are shared from two on).
 
 One pool serves every stage (:func:`each_forked`): results come back as their jobs
 end, and a worker that dies (killed, out of memory) does not stop the batch with a
@@ -29,14 +30,12 @@ class WorkerDied(Exception):
     """The process running a job ended before the job did (a kill, the kernel's out-of-memory killer)."""
 
 
-def workers(settings) -> int:
-    """How many processes a stage may use: ``BUILD_WORKERS``, or every core this process may run on."""
-    wanted = settings.get("BUILD_WORKERS") or 0
+def cores() -> int:
+    """How many cores this process may run on (a build's workers, unless ``BUILD_WORKERS`` says)."""
     try:
-        cores = len(os.sched_getaffinity(0))
+        return len(os.sched_getaffinity(0))
     except AttributeError:  # not Linux
-        cores = os.cpu_count() or 1
-    return max(1, wanted if wanted > 0 else cores)
+        return os.cpu_count() or 1
 
 
 def can_fork() -> bool:
@@ -82,20 +81,3 @@ def each_forked(function: Callable, items: list, count: int, step: int = 1) -> I
         pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
         _JOB = ()
-
-
-def map_forked(function, items: list, settings, step: int = 32) -> list:
-    """``[function(item) for item in items]``, shared between forked workers when worth it.
-
-    Results come back in order (they are pickled on the way back).  ``step`` items make
-    one task: small enough to keep every worker busy to the end.  A worker that dies raises
-    :class:`WorkerDied`.
-    """
-    if len(items) < settings.get("BUILD_PARALLEL_FROM", 100):
-        return [function(item) for item in items]
-    results: list = [None] * len(items)
-    for index, result in each_forked(function, items, workers(settings), step):
-        if isinstance(result, WorkerDied):
-            raise result
-        results[index] = result
-    return results

@@ -41,6 +41,8 @@ from importlib import metadata
 from pelican import Pelican
 from pelican.plugins import signals
 
+from incremental import BuildCache
+from incremental.build_cache import CONTEXT_KEY
 from incremental.fingerprint import Fingerprinter, Unfingerprintable
 from contract import check_site_addresses
 from contract.generator import StaticFiles, parse_ahead
@@ -396,7 +398,9 @@ class SiteBuild(Pelican):
         memory = self.memory if state is not None else None
         if memory is not None:
             memory.begin(state.code, sources)
-        context["build_memory"] = memory
+        # The build's caches, forked workers and the dev server's memory, which every stage asks for
+        # (incremental.build_cache: keyed caches, file digests, compiled templates, cache folders).
+        context[CONTEXT_KEY] = BuildCache(self.settings, memory, records_output=state is not None and state.cache is not None)
         context["generated_content"] = {}
         context["static_links"] = set()
         context["static_content"] = {}

@@ -27,8 +27,8 @@ commit stay in ``outputs.state``):
   manifest for the next build (``recall`` gives None when the build is cold);
   ``pending(stage)``: what the stage committed is not final yet (its record says what the site
   holds, but more is to come), so that the next build never ends as "nothing changed";
-* ``cache_folder(stage)``: a folder of the build caches for the stage's own files (None when the
-  build keeps no caches), ``code``: the digest of the code and settings, to key them on;
+* ``code``: the digest of the code and settings, to key what the stage keeps on (a folder of its
+  own under ``CACHE_PATH`` is the build cache's, ``incremental.BuildCache.folder``);
 * ``later(stage, folder)``: after the commit, replace ``folder`` of the committed site in one
   atomic step (:class:`LaterFolder`; the dev server's search index, ``search.later``), when
   ``can_defer(stage, folder)``.
@@ -91,9 +91,6 @@ class OutputLedger:
 
     def pending(self, stage: str) -> None:
         self._state.pending.add(stage)
-
-    def cache_folder(self, stage: str) -> str | None:
-        return os.path.join(self._state.cache, stage) if self._state.cache else None
 
     # -- after the commit ---------------------------------------------------------------------
     def can_defer(self, stage: str, folder: str) -> bool:

@@ -10,13 +10,14 @@ rebuild converts only what changed.
 
 from __future__ import annotations
 
-import os
-
 from pelican import signals
 
 from contract import Site, SourceGenerator
+from incremental import BuildCache
 
-from .convert import Converter, derive
+from .convert import Converter, conversion_fingerprint, derive
+
+CONVERSIONS = "sc"  # the build's cache of conversions: <CACHE_PATH>/sc.pickle
 
 
 def _derive_all(generators):
@@ -28,12 +29,11 @@ def _derive_all(generators):
     if not targets:
         return
     by_kind = {g.kind: g for g in generators if isinstance(g, SourceGenerator)}
-    cache = None
-    if context.get("CACHE_CONTENT"):
-        cache = os.path.join(context["CACHE_PATH"], "sc.pickle")
-    converter = Converter(context["SC_CONVERSION"], cache, context)
+    build_cache = BuildCache.of(context)
+    config = context["SC_CONVERSION"]
+    converter = Converter(config, cache=build_cache.keyed(CONVERSIONS, conversion_fingerprint(config)))
     siteurl = context["SITEURL"].rstrip("/")
-    memory = context.get("build_memory")  # the dev server's (incremental.memory): an unchanged item's conversion is kept
+    memory = build_cache.memory  # the dev server's (incremental.memory): an unchanged item's conversion is kept
     for lang in targets:
         for group in list(site.groups.values()):
             source = group.items.get(lang.derived_from)
@@ -45,7 +45,7 @@ def _derive_all(generators):
                 return derive(source, code, generator.url, converter, siteurl, generator.schema)
 
             site.add(make() if memory is None else memory.derived(source, lang.code, make))
-    converter.save()
+    build_cache.save(CONVERSIONS)
 
 
 def register():

@@ -5,16 +5,23 @@ import functools
 
 import opencc
 
-from incremental.cache import keyed_cache
+from incremental.cache import KeyedCache
+
+
+def conversion_fingerprint(config: str) -> str:
+    """What a conversion depends on besides its text: the OpenCC configuration."""
+    return f"opencc:{config}"
 
 
 class Converter:
     """OpenCC with a cache keyed on the text converted (and the configuration)."""
 
-    def __init__(self, config: str, cache_path: str | None, context=None):
+    def __init__(self, config: str, cache_path: str | None = None, cache: KeyedCache | None = None):
+        """``cache``: the build's cache of conversions (``BuildCache.keyed``, which saves it); else one of
+        its own, saved at ``cache_path`` by :meth:`save` (None: for this run only)."""
         self._config = config
         self._opencc = None  # loaded on the first text the cache does not have (its dictionaries take a while)
-        self._cache = keyed_cache(context, cache_path, f"opencc:{config}")
+        self._cache = cache if cache is not None else KeyedCache(cache_path, conversion_fingerprint(config))
 
     @property
     def converted(self) -> int:
@@ -33,6 +40,7 @@ class Converter:
 
 
     def save(self) -> None:
+        """Save a cache of its own (a build's is saved by the build's cache)."""
         self._cache.save()
 
 

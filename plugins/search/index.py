@@ -58,7 +58,7 @@ from .text import Folding
 
 logger = logging.getLogger(__name__)
 
-STAGE = "search"  # its name in the output ledger (outputs.ledger): its record, its cache folder
+STAGE = "search"  # its name in the output ledger (outputs.ledger): its record
 BUNDLE_DIR = "pagefind"  # /pagefind/pagefind.js
 SHARDS_FILE = "shards.json"  # /pagefind/shards.json: {index: number of shards}
 FOLD_FILE = "fold.json"  # /pagefind/fold.json: the Traditional characters the Chinese index folds, and their Simplified ones
@@ -91,22 +91,20 @@ class Indexing:
     every run and writes what the search page and the next build read.
     """
 
-    def __init__(self, site: Site, output: str, settings, ledger=None):
-        from incremental.workers import workers
-
+    def __init__(self, site: Site, output: str, settings, ledger, build_cache):
         self.started = time.perf_counter()
         self.site, self.ledger = site, ledger  # outputs.ledger.OutputLedger (None: make check)
         self.early = ledger is not None and ledger.incremental
         conversion = settings.get("SC_CONVERSION", "hk2sp")
         self.size = int(settings.get("SEARCH_SHARD_SIZE", 500))
-        self.limit = workers(settings)
+        self.limit = build_cache.workers  # incremental.BuildCache: BUILD_WORKERS
         self.bundle = os.path.join(os.path.abspath(output), BUNDLE_DIR)
         self.reader = _Reader(output, ledger)
         self.documents = Documents(site, self.reader, Folding(conversion))
         self.previous = (ledger.recall(STAGE) if ledger is not None else None) or {}
         self.record: dict[str, dict] = {}  # "<index>#<number>" -> what the next build needs to know
         self.counts: dict[str, int] = {}
-        self.kept_root = kept_documents_root(ledger)
+        self.kept_root = kept_documents_root(build_cache)
         self.keys: set[str] = set()
         self.todo: list[_Shard] = []  # shards indexed by this build, in order
         self._planned: set[str] = set()  # indexes whose shards are decided
@@ -365,7 +363,7 @@ def index_language(renderer, lang: str) -> None:
     if deferrable(renderer.settings, ledger):
         return  # indexed after the commit (search.later)
     if search.indexing is None:
-        search.indexing = Indexing(search.site, renderer.output_path, renderer.settings, ledger)
+        search.indexing = Indexing(search.site, renderer.output_path, renderer.settings, ledger, search.build_cache)
     search.indexing.written(lang)
 
 
@@ -382,10 +380,10 @@ def index_build(pelican) -> None:
     ledger = search.context.get("output_ledger")
     if indexing is None and deferrable(pelican.settings, ledger):
         # the pages first, with the last index as it is: the new one follows (search.later)
-        pelican.search_later = LaterIndex(search.site, pelican.settings, ledger.later(STAGE, BUNDLE_DIR))
+        pelican.search_later = LaterIndex(search.site, pelican.settings, ledger.later(STAGE, BUNDLE_DIR), search.build_cache)
         return
     if indexing is None:  # no language announced its pages
-        indexing = Indexing(search.site, pelican.output_path, pelican.settings, ledger)
+        indexing = Indexing(search.site, pelican.output_path, pelican.settings, ledger, search.build_cache)
     indexing.finish()
 
 

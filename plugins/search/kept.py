@@ -109,11 +109,12 @@ class KeptDocuments:
         os.replace(temporary, self.map_path)
 
 
-def kept_documents_root(ledger) -> str | None:
+def kept_documents_root(build_cache) -> str | None:
     """Where shards' documents are kept: the search stage's cache folder, ``<CACHE_PATH>/search/``
-    (None: not kept, as without ``INCREMENTAL_OUTPUT`` or in ``make check``, where each shard's are
-    in a temporary folder)."""
-    return ledger.cache_folder(KEPT_DIR) if ledger is not None else None
+    (``build_cache``: the build's ``incremental.BuildCache``).  They serve only a rebuild from the
+    output they were indexed for: None (not kept) when the build keeps no record of its output, as
+    without ``INCREMENTAL_OUTPUT`` or in ``make check``, where each shard's are in a temporary folder."""
+    return build_cache.folder(KEPT_DIR, for_rebuilds=True)
 
 
 def prune_kept_documents(root: str, keys: set[str]) -> None:

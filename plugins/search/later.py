@@ -62,9 +62,10 @@ def deferrable(settings, ledger) -> bool:
 class LaterIndex:
     """The search index of a committed rebuild, made in a thread (see the module's docstring)."""
 
-    def __init__(self, site, settings, folder):
+    def __init__(self, site, settings, folder, build_cache):
         self.site, self.settings = site, settings
         self.folder = folder  # outputs.ledger.LaterFolder: output/pagefind, to replace
+        self.build_cache = build_cache  # the build's (incremental.BuildCache): workers, the kept documents' folder
         self.errors_before = len(site.log.errors)
         self.report = print  # how the outcome's line is printed (flushed)
         self._cancel = threading.Event()
@@ -76,7 +77,7 @@ class LaterIndex:
 
     def again(self) -> LaterIndex:
         """The same work, to start afresh (after a rebuild that left ``output/`` as it was)."""
-        later = LaterIndex(self.site, self.settings, self.folder)
+        later = LaterIndex(self.site, self.settings, self.folder, self.build_cache)
         later.retry = True
         return later
     def start(self) -> None:
@@ -137,7 +138,7 @@ class LaterIndex:
             if not self.folder.still_current():
                 return "" if self.retry else "search: another build replaced the site meanwhile; it indexed its own pages"
             ledger = self.folder.begin()
-            indexing = _index.Indexing(self.site, self.folder.output, self.settings, ledger)
+            indexing = _index.Indexing(self.site, self.folder.output, self.settings, ledger, self.build_cache)
             indexing.bundle = self.folder.workspace
             indexing.cancelled = self._cancelled
             indexing.reader.cancelled = self._cancelled  # the pages of a shard are read one by one: stop between two

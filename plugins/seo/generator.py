@@ -91,7 +91,7 @@ class SeoGenerator(PageBuilder):
     def generate_output(self, writer) -> list[str]:
         if self.site.log.errors:
             return []  # the build fails and its output is thrown away
-        files = sitemaps.files(self.site, self.context.get("build_memory"))
+        files = sitemaps.files(self.site, self.build_cache.memory)
         for path, data in files.items():
             target = os.path.join(self.output_path, path)
             os.makedirs(os.path.dirname(target), exist_ok=True)
