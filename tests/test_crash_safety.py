@@ -317,3 +317,25 @@ def test_an_output_that_is_a_symbolic_link_stays_one(references, tmp_path):
         assert result.returncode == 0, result.text
         assert output.is_symlink() and tree_digest(real) == digest
     assert not _litter(tmp_path) and not _litter(real.parent)
+
+
+def test_a_worker_that_dies_while_rendering_is_one_line_and_the_site_is_left_as_it_was(references, tmp_path):
+    """A forked worker killed mid-render (the out-of-memory killer, say): one line saying what happened
+    and what to do, exit 1, no traceback, ``output/`` the old site; the next build mends it."""
+    before, old, new = references
+    content, output, cache = tmp_path / "content", tmp_path / "output", tmp_path / "cache"
+    shutil.copytree(before, content)
+    # every batch of pages forked, even this small site's; a cold build renders all of its pages in one
+    # batch, which makes shares for two workers (a rebuild's few pages would be one share, rendered in-process)
+    shared = ("BUILD_PARALLEL_FROM=1", "BUILD_WORKERS=2", "INCREMENTAL_OUTPUT=false")
+    assert _build(content, output, cache, *shared).returncode == 0
+    _edit(content)
+    died = _build(content, output, cache, *shared, BUILD_FAULT="render:page:worker")
+    assert died.returncode == 1, died.text
+    assert no_traceback(died.text), died.text
+    lines = [line for line in died.stderr.splitlines() if "a process of the build ended before its work did" in line]
+    assert len(lines) == 1 and "Fix: build again" in lines[0] and "BUILD_WORKERS=1" in lines[0], died.text
+    assert tree_digest(output) == old and not _litter(tmp_path)
+    mended = _build(content, output, cache, *shared)
+    assert mended.returncode == 0, mended.text
+    assert tree_digest(output) == new

@@ -17,6 +17,7 @@ import os
 from blinker import signal
 from jinja2 import pass_context
 
+from incremental.cache import fault_point
 from incremental.fingerprint import Fingerprinter, Unfingerprintable
 from contract.generator import BuildStage
 from contract.model import OutputPage, Site
@@ -206,6 +207,7 @@ class SiteRenderer(BuildStage):
     def write(self, page: OutputPage) -> None:
         """Render ``page`` (unless it is written as it is) into the staging folder."""
         path = os.path.join(self.output_path, page.save_as)
+        fault_point("render:page", path)
         os.makedirs(os.path.dirname(path), exist_ok=True)
         data = page.body if page.body is not None else self.render(page).encode("utf-8")
         with open(path, "wb") as handle:

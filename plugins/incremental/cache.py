@@ -32,8 +32,9 @@ CACHE_VERSION = 3
 # -- fault injection (tests/test_crash_safety.py) ---------------------------------------------------
 # BUILD_FAULT=<step> kills the build process (SIGKILL: no clean-up of any kind) when it reaches the
 # named step of its commit or of writing a cache; BUILD_FAULT=<step>:<ERRNO> (ENOSPC, EACCES, …)
-# makes the step fail with that error instead, as a full disk or a read-only folder would, and
-# BUILD_FAULT=<step>:remove deletes the folder the step works on, as another program might.
+# makes the step fail with that error instead, as a full disk or a read-only folder would;
+# BUILD_FAULT=<step>:remove deletes the folder the step works on, as another program might; and
+# BUILD_FAULT=<step>:worker kills the forked worker that reaches it (nothing in the build's own process).
 # Read by the build only; unset, a step costs one dictionary look-up.
 FAULT_ENV = "BUILD_FAULT"
 FAULT_STEPS = (
@@ -42,6 +43,7 @@ FAULT_STEPS = (
     "images:records",  # the records of the photos' cache entries a build used: written, not yet renamed
     "search:documents",  # a shard's kept search documents: its map removed, half of them written
     "search:map",  # that shard's map: written, not yet renamed
+    "render:page",  # a page about to be written (by a forked worker when rendering is shared: ``:worker`` kills that worker alone)
     "commit:start",  # every page is staged; nothing of the commit done
     "commit:linking",  # the new site's folder: half of its files in place
     "commit:manifest",  # the new site complete; its manifest written, not yet renamed
@@ -58,6 +60,10 @@ def fault_point(step: str, path: str | None = None) -> None:
     if not wanted or (wanted != step and not wanted.startswith(step + ":")):
         return
     action = wanted[len(step) + 1:]
+    if action == "worker":  # a forked worker dies (killed, out of memory); the build itself goes on
+        if os.getpid() != _BUILD_PID:
+            os.kill(os.getpid(), signal.SIGKILL)
+        return
     if not action:
         if os.getpid() != _BUILD_PID:  # a worker: the whole build goes, as on a kill -9 of the build
             os.kill(_BUILD_PID, signal.SIGKILL)

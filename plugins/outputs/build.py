@@ -44,6 +44,7 @@ from pelican.plugins import signals
 from incremental import BuildCache
 from incremental.build_cache import CONTEXT_KEY
 from incremental.fingerprint import Fingerprinter, Unfingerprintable
+from incremental.workers import WorkerDied
 from contract import check_site_addresses
 from contract.generator import StaticFiles, parse_ahead
 from contract.model import Site, build_date
@@ -287,6 +288,12 @@ class SiteBuild(Pelican):
                     raise OutputFault(fault_message(FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), staging), final)) from None
             if isinstance(error, OSError) and error.errno in _FOLDER_FAULTS:  # a full disk, a read-only cache
                 raise OutputFault(fault_message(error, final)) from None
+            if isinstance(error, WorkerDied):  # killed, or out of memory: not a fault of the content
+                raise OutputFault(
+                    f"{os.path.relpath(final)}/: error: a process of the build ended before its work did (killed, or out of memory?). "
+                    f"Fix: build again; if it happens again, give the build more memory or fewer processes "
+                    f"(PELICANOPTS='-e BUILD_WORKERS=1'). The site was left as it was."
+                ) from None
             raise
         finally:
             logging.getLogger().removeHandler(counter)
