@@ -129,6 +129,15 @@ def test_several_problems_are_all_reported_in_one_run(site):
     assert len(errors) == 4
 
 
+def test_html_the_policy_refuses_does_not_hide_the_sources_other_problems(site):
+    """A body with refused HTML is not published; its header's and its links' problems are reported
+    in the same run, not only once the HTML is mended."""
+    source = "Title: Raw\nDate: soon\n\nSee [the plan]({static}/files/no-such-plan.pdf).\n\n<script>alert(1)</script>\n"
+    errors = rebuild_fails(site, "press/2025/raw.en.md", source, "raw.en.md:6: error: the text contains <script>",
+                           'raw.en.md:2: error: Date: "soon" is not in the form', "raw.en.md:4: error: link: '{static}/files/no-such-plan.pdf'")
+    assert len(errors) == 3, errors
+
+
 def test_development_server_mode_reports_without_failing_the_process(site):
     content, output = site
     before = tree_digest(output)

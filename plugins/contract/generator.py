@@ -363,6 +363,10 @@ class SourceGenerator(PageBuilder):
             html, header, body_line = cache.get_keyed(digest, lambda: reader.parse(read_bytes(full) if data is None else data, shown))
         except SourceError as err:
             self.log.extend(err.problems)
+            if err.parsed is not None:  # only its HTML is refused: what else is wrong is said now too
+                html, header, body_line = err.parsed
+                self.schema.check(header, shown, self.log)
+                self._report_references(shown, full, body_line, self._resolve(addresses(html), rel))
             return None
         found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
         if memory is not None:
@@ -456,19 +460,27 @@ class SourceGenerator(PageBuilder):
     # Galleries list their photos by file name (checked by the galleries plugin).
     photos_by_name = False
 
+    def _resolve(self, found: list, rel: str):
+        """What the addresses ``found`` in the body of ``rel`` resolve to (``contract.references``)."""
+        return references_for(self.context).resolve(found, rel, photos_by_name=self.photos_by_name)
+
+    def _report_references(self, shown: str, full: str, body_line: int, resolved) -> None:
+        """One error for each address of a body that does not resolve, on its line."""
+        for problem in resolved.problems:
+            self.log.error(
+                shown,
+                f"'{problem.written}' {problem.message}",
+                line=reference_line(full, problem.written, body_line),
+                field="link",
+                fix=problem.fix,
+            )
+
     def check_references(self, item: Item, rel: str, full: str, found: list):
         """Resolve the body's addresses (``found``) to files: report each that fails; the files it may publish go to Pelican.
 
         Returns what they resolved to (``contract.references.Resolved``)."""
-        resolved = references_for(self.context).resolve(found, rel, photos_by_name=self.photos_by_name)
-        for problem in resolved.problems:
-            self.log.error(
-                item.path,
-                f"'{problem.written}' {problem.message}",
-                line=reference_line(full, problem.written, item.body_line),
-                field="link",
-                fix=problem.fix,
-            )
+        resolved = self._resolve(found, rel)
+        self._report_references(item.path, full, item.body_line, resolved)
         self.context["static_links"].update(resolved.static)  # Pelican's StaticGenerator copies these
         for target, written in resolved.sources.items():
             self.site.linked_sources.append((item, target, written))

@@ -97,8 +97,13 @@ def _sort_key(problem: Problem):
 
 
 class SourceError(Exception):
-    """Raised by a reader when a file cannot be read at all."""
+    """Raised by a reader when a file cannot be published.
 
-    def __init__(self, problems: list[Problem]):
+    ``parsed``: what was read all the same, when the file could be read through and only its
+    HTML is refused (``(html, header, body_line)``), so that its other problems (header fields,
+    links) are reported with these rather than only once these are mended."""
+
+    def __init__(self, problems: list[Problem], parsed: tuple | None = None):
         super().__init__("; ".join(p.format() for p in problems))
         self.problems = problems
+        self.parsed = parsed

@@ -281,7 +281,7 @@ class SourceReader:
         html, raw_html = self._convert(body, shown_path, body_line)
         problems = htmlpolicy.check(html, body, shown_path, body_line, raw_html)
         if problems:
-            raise SourceError(problems)
+            raise SourceError(problems, parsed=(html, header, body_line))
         return html, header, body_line
 
     def _convert(self, body: str, path: str, body_line: int) -> tuple[str, bool]:
