@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import BUILD_EPOCH
-from tests.helpers import FIXTURE_SETTINGS, ROOT, build, environ, fixture_content, tree_digest
+from tests.helpers import FIXTURE_SETTINGS, ROOT, age, build, environ, fixture_content, tree_digest
 from tests.test_incremental import PAST_FORUM_B_EPOCH
 
 DEVSERVER_SETTINGS = ("PREVIEW=true", "STRICT_BUILD=false")  # what tools/devserver.py overrides, as -e settings
@@ -260,3 +260,40 @@ def test_the_dev_server_freezes_what_a_build_leaves_and_collects_it_when_idle(re
     assert gone() is not None  # frozen: not walked
     replay.builder.collect()
     assert gone() is None and not replay.builder.uncollected
+
+
+def test_a_restarted_dev_server_checks_the_site_once_then_trusts_it_and_knows_the_spare_after_a_cold_build(replay):
+    """A cold build leaves the spare the new site's double, so the witness knows its listing (the first
+    edit lists nothing).  A dev server started again over that site finds nothing changed, having
+    checked ``output/`` file for file: its first edit trusts it (no ``stat`` of every page), and ends
+    as a cold build."""
+    from outputs.state import OutputState
+
+    trusted = []  # for each commit: whether its build trusted output/ as the witness says
+    commit = OutputState.commit
+    replay.monkeypatch.setattr(OutputState, "commit", lambda state: trusted.append(state.trusted) or commit(state))
+    printed = replay.rebuild()
+    assert "rendered, the others unchanged" not in printed  # cold
+    witness = replay.builder.memory.output_witness
+    assert witness is not None and witness.spare is not None and len(witness.spare_files) == len(witness.stored["outputs"])
+    _replace(replay.content / "pages" / "about.en.md", "About text.", "About text, edited once.")
+    printed = replay.rebuild()
+    assert "building again" not in printed and trusted == [False, True], (trusted, printed)
+    replay.assert_same_as_cold("the first edit after a cold build")
+    age(replay.content)  # saved well before the next builds (a file saved in the seconds before one is looked at again)
+    replay.rebuild()
+
+    replay.builder.stop_indexing()
+    replay.builder = _devserver_module().Builder(str(ROOT / "pelicanconf.py"), str(replay.content), str(replay.output), str(replay.cache))
+    for setting in FIXTURE_SETTINGS:
+        name, value = setting.split("=")
+        replay.builder.overrides[name] = int(value)
+    trusted.clear()
+    printed = replay.rebuild()
+    assert "nothing changed since the last build" in printed and trusted == [], printed
+    witness = replay.builder.memory.output_witness
+    assert witness is not None and witness.spare is None, "a site found as the manifest says is not trusted"
+    _replace(replay.content / "press" / "2025" / "gamma.tc.md", "\n\n", "\n\n再次修改。\n\n")
+    printed = replay.rebuild()
+    assert "building again" not in printed and trusted == [True], (trusted, printed)
+    replay.assert_same_as_cold("the first edit of a restarted dev server")

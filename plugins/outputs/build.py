@@ -271,6 +271,7 @@ class SiteBuild(Pelican):
         listed_ns = time.time_ns()
         inputs = {"content": tree_stats(self.settings["PATH"]), "theme": tree_stats(self.theme)}
         if state is not None and state.nothing_changed(inputs, build_date()):
+            state.vouch()  # output/ checked file for file: the dev server's next build may trust it
             shutil.rmtree(staging, ignore_errors=True)
             self.output_path = self.settings["OUTPUT_PATH"] = final
             self._report_unchanged(state.previous_build.summary, final, started)

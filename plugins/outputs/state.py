@@ -374,6 +374,7 @@ class OutputState:
         self._memory = memory
         self.trusted = False  # the manifest is the one this process wrote last: see the module's docstring
         self._old_listing: tuple[dict, set] | None = None  # output/ before the swap: files (inodes), folders
+        self._read: tuple | None = None  # (identity, content) of the current manifest, as read (not trusted)
         self.staging = staging
         self.code = code
         self.cache = manifest_dir  # the build caches' folder (None: no rebuilds)
@@ -407,6 +408,7 @@ class OutputState:
         else:
             self.witness = None
             for path in (self.manifest_path, self.next_manifest_path):  # the one that describes output/
+                identity = _file_identity(path)  # before reading it: a change meanwhile gives it another
                 try:
                     with open(path, "rb") as handle:
                         stored = pickle.load(handle)
@@ -416,6 +418,8 @@ class OutputState:
                     break
             else:  # none: a cold build
                 return
+            if path == self.manifest_path:
+                self._read = (identity, stored)
         if stored.get("final") != self.final or stored.get("code") != self.code:
             self.trusted = False
             self.witness = None  # a cold build: what the spare holds is known again only after its next commit
@@ -470,6 +474,13 @@ class OutputState:
             if last.clock or build_date < last.build_date or (last.horizon is not None and build_date >= last.horizon):
                 return False
         return bool(self.previous_outputs) and tree_stats(self.final) == self.previous_outputs
+
+    def vouch(self) -> None:
+        """``output/`` was just found file for file as the manifest describes it (``nothing_changed``):
+        in the dev server, the next build may trust it as if this process had committed it (its
+        first edit then checks no page and no folder again; the spare is listed once, when used)."""
+        if self._memory is not None and self._read is not None:
+            self.witness = Witness(*self._read)
 
     # -- during the build ------------------------------------------------------------------
     def reusable(self, rel: str, fingerprint: bytes | None) -> bool:
@@ -552,8 +563,10 @@ class OutputState:
         remove_tree(self.staging)
         if tree != self.spare:
             remove_tree(tree)
-        if not self.incremental:
-            self._spare_after_cold_build()
+        if not self.incremental and self._spare_after_cold_build() and self.witness is not None:
+            # the spare is now the new site's double: its listing is known (the next rebuild need not list it)
+            files = {rel: record[2] for rel, record in self.outputs.items()}
+            self.witness.spare, self.witness.spare_files, self.witness.spare_folders = _identity(self.spare), files, folders_of(files)
         return counts
 
     def _spare_for_assembly(self) -> str:
@@ -637,16 +650,18 @@ class OutputState:
                 os.unlink(target)
             os.link(source, target, follow_symlinks=False)
 
-    def _spare_after_cold_build(self) -> None:
+    def _spare_after_cold_build(self) -> bool:
         """After a cold build: make the spare the new site's double (its folders reused), so that the
-        next rebuild changes only what it changes; a failure only leaves it for that rebuild to mend."""
+        next rebuild changes only what it changes; a failure only leaves it for that rebuild to mend.
+        Whether the spare is now that double."""
         if self.spare is None or self._spare_for_assembly() != self.spare:
-            return
+            return False
         old = {rel: record[2] for rel, record in self.outputs.items()}
         try:
             self._mirror(self.spare, set(old), folders_of(old), set(), old)
         except OSError:
-            pass
+            return False
+        return True
 
     def _discard(self) -> None:
         """After a commit that failed: no staging folder, no manifest of a site that is not there."""
