@@ -35,8 +35,8 @@ manifest that tells the truth about the visible site, or none.
 
 **In the dev server** (one process building again and again, ``incremental.memory``), the state
 leaves a :class:`Witness` in the build memory after each commit: the identity and content of
-the manifest this process wrote last, and the listing of the spare folder (the site before the
-last).  A build that finds the manifest still the one it wrote trusts it without reading it
+the manifest this process wrote last (or read, and found ``output/`` to match file for file:
+:meth:`OutputState.vouch`), and the listing of the spare folder (the site before the last).  A build that finds the manifest still the one it wrote trusts it without reading it
 again: a kept page's file in ``output/`` is taken to be as recorded (no ``stat`` of every page)
 and the spare to hold what it held (no listing of it), and the old site's folders are not
 checked again for write permission.  The dev server's contract is that nothing but its own
