@@ -366,7 +366,8 @@ class SourceGenerator(PageBuilder):
             if err.parsed is not None:  # only its HTML is refused: what else is wrong is said now too
                 html, header, body_line = err.parsed
                 self.schema.check(header, shown, self.log)
-                self._report_references(shown, full, body_line, self._resolve(addresses(html), rel))
+                refused = {problem.line for problem in err.problems}  # an address in refused HTML is that problem
+                self._report_references(shown, full, body_line, self._resolve(addresses(html), rel), skip_lines=refused)
             return None
         found = cache.get_keyed(digest + b"/addresses", lambda: addresses(html))
         if memory is not None:
@@ -464,13 +465,16 @@ class SourceGenerator(PageBuilder):
         """What the addresses ``found`` in the body of ``rel`` resolve to (``contract.references``)."""
         return references_for(self.context).resolve(found, rel, photos_by_name=self.photos_by_name)
 
-    def _report_references(self, shown: str, full: str, body_line: int, resolved) -> None:
-        """One error for each address of a body that does not resolve, on its line."""
+    def _report_references(self, shown: str, full: str, body_line: int, resolved, skip_lines=frozenset()) -> None:
+        """One error for each address of a body that does not resolve, on its line (none on ``skip_lines``)."""
         for problem in resolved.problems:
+            line = reference_line(full, problem.written, body_line)
+            if line in skip_lines:
+                continue
             self.log.error(
                 shown,
                 f"'{problem.written}' {problem.message}",
-                line=reference_line(full, problem.written, body_line),
+                line=line,
                 field="link",
                 fix=problem.fix,
             )
