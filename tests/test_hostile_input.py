@@ -87,6 +87,23 @@ def test_a_symbolic_link_in_the_files_folder_leading_out_is_an_error(site):
     fails_harmlessly(site, "content/files/secret.txt: error: file: is a symbolic link leading outside the content folder")
 
 
+def test_a_symbolic_link_in_the_themes_static_folder_is_an_error_and_not_published(site):
+    """The theme's static files are copied by the project's own code (contract.StaticFiles), which
+    publishes regular files only: a link there (leading anywhere) is one error naming it."""
+    from tests.helpers import ROOT
+
+    theme = site / "theme"
+    shutil.copytree(ROOT / "theme", theme)
+    os.symlink(site / "outside" / "secret.txt", theme / "static" / "css" / "extra.css")
+    output = site / "output"
+    before = tree_digest(output)
+    result = build(site / "content", output, f'THEME="{theme}"')
+    errors = [line for line in result.stderr.splitlines() if ": error: " in line]
+    assert result.returncode == 1 and no_traceback(result.text), result.text
+    assert len(errors) == 1 and "static/css/extra.css: error: file: is not a regular file of the theme" in errors[0], errors
+    assert tree_digest(output) == before and not list(site.glob(".staging-*"))
+
+
 def test_a_static_link_through_a_symbolic_link_leading_out_is_an_error(site):
     os.symlink(site / "outside" / "secret.txt", site / "content" / "press" / "2025" / "notes.txt")
     write(site, "press/2025/notes.en.md", RELEASE + "Read [the notes]({attach}notes.txt).\n")

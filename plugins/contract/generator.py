@@ -545,7 +545,8 @@ class StaticFiles(StaticGenerator):
 
     def _theme_static(self) -> list[tuple[str, str]]:
         """(file, where it goes) for each file of ``THEME_STATIC_PATHS`` (a folder's files at any depth,
-        links not followed, ``IGNORE_FILES`` left out), below ``THEME_STATIC_DIR``."""
+        ``IGNORE_FILES`` left out), below ``THEME_STATIC_DIR``; a symbolic link or anything but a
+        regular file there is an error naming it (it might lead out of the theme)."""
         ignored = _ignore_pattern(tuple(self.settings.get("IGNORE_FILES", ())))
         destination = self.settings["THEME_STATIC_DIR"].strip("/")
         found = []
@@ -559,8 +560,15 @@ class StaticFiles(StaticGenerator):
                 inside = os.path.relpath(folder, source)
                 for name in sorted(names):
                     full = os.path.join(folder, name)
-                    if not ignored.match(os.path.normcase(name)) and not os.path.islink(full) and os.path.isfile(full):
-                        found.append((full, os.path.normpath(os.path.join(inside, name))))
+                    if ignored.match(os.path.normcase(name)):
+                        continue
+                    if os.path.islink(full) or not os.path.isfile(full):
+                        Site.of(self.context).log.error(
+                            shown_path(full), "is not a regular file of the theme (a symbolic link, a pipe…), so it is not published.",
+                            field="file", fix="put the file itself in the theme's static folder, or remove it.",
+                        )
+                        continue
+                    found.append((full, os.path.normpath(os.path.join(inside, name))))
         return [(full, f"{destination}/{rel.replace(os.sep, '/')}".lstrip("/")) for full, rel in found]
 
     def _write(self, full: str, rel: str) -> bool:
