@@ -140,6 +140,13 @@ class OutputPage:
     body: bytes | None = None  # written as it is, without a template (calendars)
     kind: PageKind = PageKind()  # what the page is: its item's content type's, stamped by the planner
 
+    @classmethod
+    def of_item(cls, item: Item, template: str, data: dict, crumbs: list | None = None) -> OutputPage:
+        """The page of ``item`` itself, at its address, with its title and revision (a content
+        type's ``item_pages``)."""
+        return cls(key=item.key, lang=item.lang, url=item.url, template=template, title=item.title, data=data,
+                   revised=item.revised, crumbs=crumbs or [], source=item.path, item=item)
+
     @property
     def save_as(self) -> str:
         return self.url + "index.html" if self.url.endswith("/") or not self.url else self.url

@@ -172,18 +172,7 @@ class EventType(SourceGenerator):
             }
             data.update(self.item_data(site, item, is_upcoming))
             pages.append(
-                OutputPage(
-                    key=item.key,
-                    lang=item.lang,
-                    url=item.url,
-                    template=self.item_template,
-                    title=item.title,
-                    data=data,
-                    revised=item.revised,
-                    crumbs=[(tr(self.words.events), f"{item.lang}/{self.folder}/")],
-                    source=item.path,
-                    item=item,
-                )
+                OutputPage.of_item(item, self.item_template, data, crumbs=[(tr(self.words.events), f"{item.lang}/{self.folder}/")])
             )
             pages.append(
                 OutputPage(

@@ -193,13 +193,10 @@ class GalleriesGenerator(SourceGenerator):
             tr = catalogs.translator(item.lang)
             photos = item.links.get("photos", [])
             pages.append(
-                OutputPage(
-                    key=item.key,
-                    lang=item.lang,
-                    url=item.url,
-                    template="gallery.html",
-                    title=item.title,
-                    data={
+                OutputPage.of_item(
+                    item,
+                    "gallery.html",
+                    {
                         "item": item,
                         "photos": photos,
                         "jsonld": self._jsonld(site, item, photos),
@@ -207,10 +204,7 @@ class GalleriesGenerator(SourceGenerator):
                         "og_image_alt": photos[0].alt if photos else "",
                         "section": LIST_KEY,
                     },
-                    revised=item.revised,
                     crumbs=[(tr("Photo galleries"), f"{item.lang}/galleries/")],
-                    source=item.path,
-                    item=item,
                 )
             )
         for lang in site.languages:

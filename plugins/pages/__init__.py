@@ -41,17 +41,7 @@ class PagesGenerator(SourceGenerator):
 
     def item_pages(self, site, item, catalogs):
         return [
-            OutputPage(
-                key=item.key,
-                lang=item.lang,
-                url=item.url,
-                template="page.html",
-                title=item.title,
-                data={"item": item},
-                revised=item.revised,
-                source=item.path,
-                item=item,
-            )
+            OutputPage.of_item(item, "page.html", {"item": item})
         ]
 
 

@@ -77,17 +77,11 @@ class PressGenerator(SourceGenerator):
     def item_pages(self, site, item, catalogs):
         year = item.date.year
         return [
-            OutputPage(
-                key=item.key,
-                lang=item.lang,
-                url=item.url,
-                template="release.html",
-                title=item.title,
-                data={"item": item, "section": f"{LIST_KEY}:1"},
-                revised=item.revised,
+            OutputPage.of_item(
+                item,
+                "release.html",
+                {"item": item, "section": f"{LIST_KEY}:1"},
                 crumbs=[(catalogs.translator(item.lang)("Press releases"), f"{item.lang}/press/"), (str(year), f"{item.lang}/press/{year}/")],
-                source=item.path,
-                item=item,
             )
         ]
 
