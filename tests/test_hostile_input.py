@@ -95,12 +95,15 @@ def test_a_symbolic_link_in_the_themes_static_folder_is_an_error_and_not_publish
     theme = site / "theme"
     shutil.copytree(ROOT / "theme", theme)
     os.symlink(site / "outside" / "secret.txt", theme / "static" / "css" / "extra.css")
+    os.symlink(site / "outside", theme / "static" / "more")  # a folder: listed by the walk, never entered
     output = site / "output"
     before = tree_digest(output)
     result = build(site / "content", output, f'THEME="{theme}"')
     errors = [line for line in result.stderr.splitlines() if ": error: " in line]
     assert result.returncode == 1 and no_traceback(result.text), result.text
-    assert len(errors) == 1 and "static/css/extra.css: error: file: is not a regular file of the theme" in errors[0], errors
+    assert len(errors) == 2, errors
+    assert "static/css/extra.css: error: file: is not a regular file of the theme" in errors[0], errors
+    assert "static/more: error: file: is not a regular file of the theme" in errors[1], errors
     assert tree_digest(output) == before and not list(site.glob(".staging-*"))
 
 

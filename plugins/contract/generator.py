@@ -555,10 +555,11 @@ class StaticFiles(StaticGenerator):
             if os.path.isfile(source):
                 found.append((source, os.path.basename(source)))
                 continue
-            for folder, subfolders, names in os.walk(source):
-                subfolders[:] = sorted(name for name in subfolders if not ignored.match(os.path.normcase(name)))
+            for folder, subfolders, names in os.walk(source):  # links to folders are listed, not walked:
+                linked = [name for name in subfolders if os.path.islink(os.path.join(folder, name))]  # errors below
+                subfolders[:] = sorted(name for name in subfolders if not ignored.match(os.path.normcase(name)) and name not in linked)
                 inside = os.path.relpath(folder, source)
-                for name in sorted(names):
+                for name in sorted([*names, *linked]):
                     full = os.path.join(folder, name)
                     if ignored.match(os.path.normcase(name)):
                         continue
